@@ -1,0 +1,55 @@
+# Hémato-Info: one target per workflow. `make run` and `make test` set up
+# everything they need on a fresh clone (virtual environment, packages,
+# compiled messages, database, content).
+
+# A parent process started through pyenv's shim exports PYENV_VERSION, which
+# would override .python-version and hand us Python 3.11.
+unexport PYENV_VERSION
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# The first interpreter found that is Python 3.12 or newer.
+PYTHON ?= $(shell for candidate in python3 python3.13 python3.12 python; do \
+	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	&& { command -v $$candidate; break; }; done)
+
+.PHONY: run test setup messages bench lint format clean
+
+run: setup
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "gettext is missing: install it (apt-get install gettext), then run make again." >&2; exit 1; }
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_content
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Hémato-Info needs Python 3.12 or newer, and none was found: install it (e.g. 'pyenv install 3.12' or 'apt-get install python3.12'), then run make again." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --editable '.[test]'
+	touch $@
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale fr --locale en --no-obsolete --add-location file --ignore=.venv --ignore=staticfiles --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: setup
+	$(PY) tests/perf/bench.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

@@ -1,0 +1,102 @@
+"""Small builders of test content, independent of the files in content/."""
+
+import datetime
+import itertools
+
+from treatments.models import (
+    Action,
+    Family,
+    Frequency,
+    Onset,
+    SideEffect,
+    Source,
+    Status,
+    Therapy,
+    TherapySideEffect,
+    TreatmentStep,
+)
+
+_numbers = itertools.count(1)
+
+
+def make_source(**fields):
+    number = next(_numbers)
+    values = {
+        "key": f"test-source-{number}",
+        "title": f"Test source {number}",
+        "publisher": "Test publisher",
+        "url": f"https://example.org/{number}",
+        "year": 2025,
+        "language": "fr",
+    }
+    return Source.objects.create(**{**values, **fields})
+
+
+def make_side_effect(**fields):
+    number = next(_numbers)
+    values = {
+        "key": f"test-effect-{number}",
+        "name_fr": f"Effet test {number}",
+        "name_en": f"Test effect {number}",
+        "slug_fr": f"effet-test-{number}",
+        "slug_en": f"test-effect-{number}",
+        "summary_fr": "Un résumé.",
+        "summary_en": "A summary.",
+        "body_fr": "Un texte.",
+        "body_en": "A text.",
+        "self_care_fr": "- Reposez-vous.",
+        "self_care_en": "- Rest.",
+        "warning_signs_fr": "- Fièvre : appelez l’équipe.",
+        "warning_signs_en": "- Fever: call the team.",
+    }
+    side_effect = SideEffect(**{**values, **fields})
+    side_effect.save()
+    return side_effect
+
+
+def make_therapy(steps=0, side_effects=0, sources=0, **fields):
+    """A published treatment with the given number of steps, side-effect rows and sources."""
+    number = next(_numbers)
+    values = {
+        "key": f"test-therapy-{number}",
+        "family": Family.CONVENTIONAL,
+        "order": 100 + number,
+        "status": Status.PUBLISHED,
+        "reviewed_on": datetime.date(2026, 11, 1),
+        "reviewed_by": "Dr Test",
+        "name_fr": f"Traitement test {number}",
+        "name_en": f"Test treatment {number}",
+        "slug_fr": f"traitement-test-{number}",
+        "slug_en": f"test-treatment-{number}",
+        "summary_fr": "Un résumé en français.",
+        "summary_en": "A summary in English.",
+        "body_fr": "## Qu’est-ce que c’est ?\n\nUn texte.",
+        "body_en": "## What is it?\n\nA text.",
+    }
+    therapy = Therapy(**{**values, **fields})
+    therapy.save()
+    for index in range(steps):
+        TreatmentStep(
+            therapy=therapy,
+            key=f"step-{index}",
+            order=index,
+            title_fr=f"Étape {index}",
+            title_en=f"Step {index}",
+            duration_fr="Un jour",
+            duration_en="One day",
+            body_fr="Texte.",
+            body_en="Text.",
+        ).save()
+    for index in range(side_effects):
+        TherapySideEffect.objects.create(
+            therapy=therapy,
+            side_effect=make_side_effect(),
+            frequency=Frequency.COMMON,
+            onset=Onset.FIRST_WEEKS,
+            action=Action.CALL_TODAY,
+            order=index,
+            notes_fr="Note.",
+            notes_en="Note.",
+        )
+    therapy.sources.set([make_source() for _ in range(sources)])
+    return therapy

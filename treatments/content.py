@@ -1,0 +1,619 @@
+"""Reading, checking and writing the content files of content/ (see content/README.md).
+
+`read_content(root)` reads and checks every file and returns the whole
+content, or raises ContentErrors listing every problem with its file, line and
+field. `write_content(content)` then writes it in one transaction, matching
+each object by its key and saving only what changed, so that loading the same
+files twice changes nothing.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import override
+
+from .models import (
+    LANGUAGE_CODES,
+    SOURCE_LANGUAGE,
+    Action,
+    Family,
+    Frequency,
+    Onset,
+    SideEffect,
+    Source,
+    Status,
+    Therapy,
+    TherapySideEffect,
+    TreatmentStep,
+)
+
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self):
+        where = str(self.path)
+        if self.line:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class ContentErrors(Exception):
+    def __init__(self, problems):
+        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+# --- Reading YAML with the line of every field ---------------------------------------------
+
+
+def _field_lines(node, prefix="", lines=None):
+    """{"side_effects[2].frequency": 14, ...}: the 1-based line of each field."""
+    lines = {} if lines is None else lines
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            lines[path] = key_node.start_mark.line + 1
+            _field_lines(value_node, path, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            path = f"{prefix}[{index}]"
+            lines[path] = item.start_mark.line + 1
+            _field_lines(item, path, lines)
+    return lines
+
+
+class Document:
+    """One content file: its YAML data, its Markdown body, and where each field is."""
+
+    def __init__(self, path: Path, display_path: Path, problems: list):
+        self.path = path
+        self.display_path = display_path
+        self.problems = problems
+        self.data = {}
+        self.body = ""
+        self.lines = {}
+        self.first_line = 1  # line of the YAML text in the file
+        self.ok = True
+        self._read()
+
+    def problem(self, field_path, message, line=None):
+        if line is None and field_path is not None:
+            line = self.lines.get(field_path)
+            parent = field_path
+            while line is None and ("." in parent or "[" in parent):
+                parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", parent)
+                line = self.lines.get(parent)
+        self.problems.append(Problem(self.display_path, line, field_path, message))
+        self.ok = False
+
+    def _read(self):
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            self.problem(None, f"not UTF-8 text ({error.reason})")
+            return
+        if self.path.suffix == ".md":
+            match = re.match(r"---[ \t]*\n(.*?\n)---[ \t]*(?:\n|$)(.*)", text, re.DOTALL)
+            if not match:
+                self.problem(
+                    None, "the file must start with YAML front matter between --- lines", 1
+                )
+                return
+            yaml_text, self.body = match.group(1), match.group(2)
+            self.first_line = 2
+        else:
+            yaml_text = text
+        try:
+            node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(yaml_text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + self.first_line if mark else None
+            self.problem(None, f"invalid YAML: {getattr(error, 'problem', None) or error}", line)
+            return
+        if not isinstance(data, dict):
+            self.problem(None, "expected a mapping of field: value", self.first_line)
+            return
+        self.data = data
+        self.lines = {path: line + self.first_line - 1 for path, line in _field_lines(node).items()}
+
+    # --- typed accessors: each records a problem and returns a safe value ---
+
+    def check_fields(self, allowed, prefix="", data=None):
+        data = self.data if data is None else data
+        for name in data:
+            if name not in allowed:
+                path = f"{prefix}.{name}" if prefix else str(name)
+                self.problem(path, f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, name, required=True, data=None, prefix=""):
+        data = self.data if data is None else data
+        path = f"{prefix}.{name}" if prefix else name
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(path, "is required and must not be empty")
+            return ""
+        if not isinstance(value, str | int | float):
+            self.problem(path, "must be text")
+            return ""
+        return str(value).strip()
+
+    def key(self, name, data=None, prefix=""):
+        value = self.text(name, data=data, prefix=prefix)
+        if value and not KEY_PATTERN.match(value):
+            path = f"{prefix}.{name}" if prefix else name
+            self.problem(path, f"'{value}' must be lower-case ASCII letters, digits and hyphens")
+        return value
+
+    def choice(self, name, choices, data=None, prefix=""):
+        value = self.text(name, data=data, prefix=prefix)
+        if value and value not in choices.values:
+            path = f"{prefix}.{name}" if prefix else name
+            self.problem(path, f"'{value}' is not one of: {', '.join(choices.values)}")
+            return ""
+        return value
+
+    def date(self, name):
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        self.problem(name, f"'{value}' must be a date written YYYY-MM-DD")
+        return None
+
+    def integer(self, name, required=True, minimum=0, maximum=32767):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.problem(name, "is required")
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+            self.problem(name, f"'{value}' must be a whole number from {minimum} to {maximum}")
+            return None
+        return value
+
+    def key_list(self, name, known, what):
+        value = self.data.get(name, [])
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(name, "must be a list of keys, e.g. [one, two]")
+            return []
+        keys = []
+        for index, item in enumerate(value):
+            path = f"{name}[{index}]"
+            if not isinstance(item, str) or item not in known:
+                self.problem(path, f"'{item}' is not a known {what}")
+            elif item in keys:
+                self.problem(path, f"'{item}' is listed twice")
+            else:
+                keys.append(item)
+        return keys
+
+    def mapping(self, name, required=True):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.problem(name, "is required")
+            return {}
+        if not isinstance(value, dict):
+            self.problem(name, "must be a mapping of key: value")
+            return {}
+        return value
+
+    def markdown_body(self):
+        body = self.body.strip()
+        if not body:
+            self.problem(None, "the Markdown body after the front matter is empty")
+        return body
+
+
+# --- The content, read and checked ----------------------------------------------------------
+
+
+@dataclass
+class Content:
+    sources: dict = field(default_factory=dict)  # key -> fields
+    side_effects: dict = field(default_factory=dict)  # key -> {"fields":…, "sources":[…]}
+    therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "related", …}
+
+
+def _localized(values: dict, language: str) -> dict:
+    return {f"{name}_{language}": value for name, value in values.items()}
+
+
+class ContentReader:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.problems = []
+        self.content = Content()
+
+    def display(self, path: Path) -> Path:
+        try:
+            return path.relative_to(self.root.parent)
+        except ValueError:
+            return path
+
+    def document(self, path: Path) -> Document:
+        return Document(path, self.display(path), self.problems)
+
+    def missing(self, path: Path, message="this file is missing"):
+        self.problems.append(Problem(self.display(path), None, None, message))
+
+    def read(self) -> Content:
+        if not self.root.is_dir():
+            raise ContentErrors([Problem(self.root, None, None, "no such content folder")])
+        self.read_sources()
+        self.read_side_effects()
+        self.read_therapies()
+        self.check_unique_slugs()
+        if self.problems:
+            raise ContentErrors(self.problems)
+        return self.content
+
+    def keyed_entries(self, folder: Path, *, directories: bool):
+        """(key, path) for each file (or folder) of `folder`, checking the key."""
+        if not folder.is_dir():
+            self.missing(folder, "this folder is missing")
+            return []
+        entries = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            key = path.name if directories else path.stem
+            if path.is_dir() != directories or (not directories and path.suffix != ".yaml"):
+                expected = "a folder" if directories else "a .yaml file"
+                self.missing(path, f"unexpected entry: each entry here must be {expected}")
+            elif not KEY_PATTERN.match(key):
+                self.missing(path, f"'{key}' is not a valid key (lower-case ASCII and hyphens)")
+            else:
+                entries.append((key, path))
+        return entries
+
+    def check_folder_files(self, folder: Path, expected: set[str]):
+        for path in folder.iterdir():
+            if path.name not in expected and not path.name.startswith("."):
+                self.missing(path, f"unexpected file (expected: {', '.join(sorted(expected))})")
+
+    def language_documents(self, folder: Path):
+        documents = {}
+        for language in LANGUAGE_CODES:
+            path = folder / f"{language}.md"
+            if path.is_file():
+                documents[language] = self.document(path)
+            else:
+                self.missing(path, f"the {language} translation is missing")
+        return documents
+
+    # sources/<key>.yaml
+    def read_sources(self):
+        url_validator = URLValidator(schemes=["http", "https"])
+        for key, path in self.keyed_entries(self.root / "sources", directories=False):
+            doc = self.document(path)
+            if not doc.ok:
+                continue
+            doc.check_fields({"title", "publisher", "url", "year", "language"})
+            values = {
+                "title": doc.text("title"),
+                "publisher": doc.text("publisher"),
+                "url": doc.text("url"),
+                "year": doc.integer("year", required=False, minimum=1900, maximum=2100),
+                "language": doc.text("language"),
+            }
+            if values["language"] and values["language"] not in LANGUAGE_CODES:
+                doc.problem("language", f"must be one of: {', '.join(LANGUAGE_CODES)}")
+            if values["url"]:
+                try:
+                    url_validator(values["url"])
+                except ValidationError:
+                    doc.problem("url", f"'{values['url']}' is not an http(s) address")
+            if doc.ok:
+                self.content.sources[key] = values
+
+    # side-effects/<key>/{side-effect.yaml, fr.md, en.md}
+    def read_side_effects(self):
+        for key, folder in self.keyed_entries(self.root / "side-effects", directories=True):
+            self.check_folder_files(folder, {"side-effect.yaml", *self.language_files()})
+            meta_path = folder / "side-effect.yaml"
+            if not meta_path.is_file():
+                self.missing(meta_path)
+                continue
+            meta = self.document(meta_path)
+            meta.check_fields({"sources"})
+            sources = meta.key_list("sources", self.content.sources, "source")
+            fields = {}
+            documents = self.language_documents(folder)
+            for language, doc in documents.items():
+                if not doc.ok:
+                    continue
+                names = {"name", "slug", "summary", "self_care", "warning_signs"}
+                doc.check_fields(names)
+                values = {name: doc.text(name) for name in names - {"slug"}}
+                values["slug"] = doc.key("slug")
+                values["body"] = doc.markdown_body()
+                fields.update(_localized(values, language))
+            if (
+                meta.ok
+                and len(documents) == len(LANGUAGE_CODES)
+                and all(doc.ok for doc in documents.values())
+            ):
+                self.content.side_effects[key] = {"fields": fields, "sources": sources}
+
+    @staticmethod
+    def language_files():
+        return {f"{language}.md" for language in LANGUAGE_CODES}
+
+    # therapies/<key>/{therapy.yaml, fr.md, en.md}
+    def read_therapies(self):
+        entries = self.keyed_entries(self.root / "therapies", directories=True)
+        therapy_keys = {key for key, _folder in entries}
+        for key, folder in entries:
+            self.check_folder_files(folder, {"therapy.yaml", *self.language_files()})
+            meta_path = folder / "therapy.yaml"
+            if not meta_path.is_file():
+                self.missing(meta_path)
+                continue
+            meta = self.document(meta_path)
+            if not meta.ok:
+                continue
+            therapy = self.read_therapy_meta(key, meta, therapy_keys)
+            documents = self.language_documents(folder)
+            for language, doc in documents.items():
+                if doc.ok:
+                    self.read_therapy_language(doc, language, therapy)
+            if (
+                meta.ok
+                and len(documents) == len(LANGUAGE_CODES)
+                and all(doc.ok for doc in documents.values())
+            ):
+                self.content.therapies[key] = therapy
+
+    def read_therapy_meta(self, key, meta, therapy_keys):
+        meta.check_fields(
+            {
+                "family",
+                "order",
+                "status",
+                "reviewed_on",
+                "reviewed_by",
+                "next_review_due",
+                "sources",
+                "related",
+                "steps",
+                "side_effects",
+            }  # fmt: skip
+        )
+        status = meta.choice("status", Status)
+        reviewed_on = meta.date("reviewed_on")
+        reviewed_by = meta.text("reviewed_by", required=False)
+        if status == Status.PUBLISHED and not (reviewed_on and reviewed_by):
+            meta.problem("status", "a published treatment needs reviewed_on and reviewed_by")
+        related = meta.key_list("related", therapy_keys - {key}, "treatment (or it is itself)")
+        steps = meta.data.get("steps") or []
+        if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
+            meta.problem("steps", "must be a list of step keys, e.g. [consultation, infusion]")
+            steps = []
+        for index, step in enumerate(steps):
+            if not KEY_PATTERN.match(step):
+                meta.problem(f"steps[{index}]", f"'{step}' is not a valid key")
+            elif steps.index(step) != index:
+                meta.problem(f"steps[{index}]", f"'{step}' is listed twice")
+        rows = meta.data.get("side_effects") or []
+        if not isinstance(rows, list):
+            meta.problem("side_effects", "must be a list of side effects")
+            rows = []
+        side_effects = {}
+        for index, row in enumerate(rows):
+            prefix = f"side_effects[{index}]"
+            if not isinstance(row, dict):
+                meta.problem(prefix, "must be a mapping with key, frequency, onset and action")
+                continue
+            meta.check_fields({"key", "frequency", "onset", "action"}, prefix, row)
+            effect = meta.text("key", data=row, prefix=prefix)
+            if effect and effect not in self.content.side_effects:
+                meta.problem(f"{prefix}.key", f"'{effect}' is not a known side effect")
+            elif effect in side_effects:
+                meta.problem(f"{prefix}.key", f"'{effect}' is listed twice")
+            values = {
+                "frequency": meta.choice("frequency", Frequency, row, prefix),
+                "onset": meta.choice("onset", Onset, row, prefix),
+                "action": meta.choice("action", Action, row, prefix),
+                "order": index,
+            }
+            if effect:
+                side_effects[effect] = values
+        return {
+            "fields": {
+                "family": meta.choice("family", Family),
+                "order": meta.integer("order"),
+                "status": status,
+                "reviewed_on": reviewed_on,
+                "reviewed_by": reviewed_by,
+                "next_review_due": meta.date("next_review_due"),
+            },
+            "sources": meta.key_list("sources", self.content.sources, "source"),
+            "related": related,
+            "steps": {step: {"order": index} for index, step in enumerate(steps)},
+            "side_effects": side_effects,
+        }
+
+    def read_therapy_language(self, doc, language, therapy):
+        doc.check_fields({"name", "slug", "summary", "daily_life", "steps", "side_effects"})
+        values = {
+            "name": doc.text("name"),
+            "slug": doc.key("slug"),
+            "summary": doc.text("summary"),
+            "daily_life": doc.text("daily_life", required=False),
+            "body": doc.markdown_body(),
+        }
+        therapy["fields"].update(_localized(values, language))
+        self.read_keyed_texts(
+            doc,
+            "steps",
+            therapy["steps"],
+            language,
+            {"title": True, "duration": False, "body": False},
+        )
+        self.read_keyed_texts(
+            doc,
+            "side_effects",
+            therapy["side_effects"],
+            language,
+            {"duration": False, "figure": False, "notes": False},
+        )
+
+    def read_keyed_texts(self, doc, name, expected, language, texts):
+        """The per-language texts of steps or side-effect rows: one entry for
+        each key of therapy.yaml, no more, no less."""
+        given = doc.mapping(name, required=bool(expected))
+        for key in expected:
+            if key not in given:
+                doc.problem(name, f"'{key}' (listed in therapy.yaml) has no entry here")
+        for key, entry in given.items():
+            prefix = f"{name}.{key}"
+            if key not in expected:
+                doc.problem(prefix, f"'{key}' is not listed in therapy.yaml")
+                continue
+            if not isinstance(entry, dict):
+                doc.problem(prefix, f"must be a mapping of {', '.join(texts)}")
+                continue
+            doc.check_fields(set(texts), prefix, entry)
+            for text_name, required in texts.items():
+                value = doc.text(text_name, required=required, data=entry, prefix=prefix)
+                expected[key][f"{text_name}_{language}"] = value
+
+    def check_unique_slugs(self):
+        for kind, objects in (
+            ("side effect", self.content.side_effects),
+            ("treatment", self.content.therapies),
+        ):
+            for language in LANGUAGE_CODES:
+                seen = {}
+                for key, item in objects.items():
+                    slug = item["fields"].get(f"slug_{language}")
+                    if slug in seen:
+                        self.problems.append(
+                            Problem(
+                                Path(self.root.name),
+                                None,
+                                f"slug ({language})",
+                                f"the {kind}s '{seen[slug]}' and '{key}' share the slug '{slug}'",
+                            )
+                        )
+                    seen[slug] = key
+
+
+def read_content(root: Path) -> Content:
+    return ContentReader(root).read()
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WriteReport:
+    OUTCOMES = ("created", "updated", "deleted", "links updated", "unchanged")
+    counts: dict = field(default_factory=dict)  # model name -> {"created": n, ...}
+
+    def add(self, model, outcome):
+        with override(None):  # the report is for the operator, in English
+            label = str(model._meta.verbose_name_plural)
+        counts = self.counts.setdefault(label, {})
+        counts[outcome] = counts.get(outcome, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            count for counts in self.counts.values() for outcome, count in counts.items()
+            if outcome != "unchanged"
+        )  # fmt: skip
+
+    def lines(self):
+        for model, counts in self.counts.items():
+            parts = ", ".join(
+                f"{counts[outcome]} {outcome}" for outcome in self.OUTCOMES if outcome in counts
+            )
+            yield f"{model}: {parts}"
+
+
+def _save(model, lookup: dict, values: dict, report: WriteReport, force: bool):
+    """Creates or updates one object; saves only when a value changed."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.save()
+        report.add(model, "created")
+        return instance
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed or force:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.save()
+        report.add(model, "updated")
+    else:
+        report.add(model, "unchanged")
+    return instance
+
+
+def _set_many(owner, manager, objects, report):
+    if {obj.pk for obj in manager.all()} != {obj.pk for obj in objects}:
+        manager.set(objects)
+        report.add(type(owner), "links updated")
+
+
+def _save_children(model, parent_lookup, rows: dict, lookup_field, report, force):
+    """Rows of a treatment (steps, side-effect rows): the file is the whole truth."""
+    kept = []
+    for key, values in rows.items():
+        instance = _save(model, {**parent_lookup, lookup_field: key}, values, report, force)
+        kept.append(instance.pk)
+    deleted, _per_model = model.objects.filter(**parent_lookup).exclude(pk__in=kept).delete()
+    for _ in range(deleted):
+        report.add(model, "deleted")
+
+
+def write_content(content: Content, force: bool = False) -> WriteReport:
+    report = WriteReport()
+    with transaction.atomic(), override(SOURCE_LANGUAGE):
+        sources = {
+            key: _save(Source, {"key": key}, values, report, force)
+            for key, values in content.sources.items()
+        }
+        side_effects = {}
+        for key, item in content.side_effects.items():
+            side_effect = _save(SideEffect, {"key": key}, item["fields"], report, force)
+            _set_many(
+                side_effect, side_effect.sources, [sources[k] for k in item["sources"]], report
+            )
+            side_effects[key] = side_effect
+        therapies = {
+            key: _save(Therapy, {"key": key}, item["fields"], report, force)
+            for key, item in content.therapies.items()
+        }
+        for key, item in content.therapies.items():
+            therapy = therapies[key]
+            _set_many(therapy, therapy.sources, [sources[k] for k in item["sources"]], report)
+            _set_many(therapy, therapy.related, [therapies[k] for k in item["related"]], report)
+            _save_children(TreatmentStep, {"therapy": therapy}, item["steps"], "key", report, force)
+            rows = {side_effects[k]: values for k, values in item["side_effects"].items()}
+            _save_children(
+                TherapySideEffect, {"therapy": therapy}, rows, "side_effect", report, force
+            )
+    return report

@@ -1,0 +1,88 @@
+"""Markdown to safe HTML: the one place where staff text becomes page HTML.
+
+Python-Markdown converts, then nh3 keeps only an allow-list of tags and
+attributes, so no staff input can put script, event handlers, styles or
+`javascript:` links into a patient's page. Headings get stable ASCII ids for
+the in-page table of contents; French text gets its non-breaking spaces.
+"""
+
+import re
+
+import markdown
+import nh3
+from django.utils.text import slugify
+from markdown.extensions.toc import TocExtension
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a",
+    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "abbr", "sup", "sub",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "th": {"scope"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Ids starting with "page-" belong to the page templates (skip link, sections).
+TEMPLATE_ID_PREFIX = "page-"
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")  # tags and entities are left alone
+# French typography: a non-breaking space before : and », after «; a narrow one before ; ! ?
+_FRENCH_SPACES = [
+    (re.compile(r"[ \u00a0\u202f]*([;!?])"), "\u202f\\1"),
+    (re.compile(r"(?<=\w)[ \u00a0\u202f]*:(?=\s|$)"), "\u00a0:"),
+    (re.compile(r"«[ \u00a0\u202f]*"), "«\u00a0"),
+    (re.compile(r"[ \u00a0\u202f]*»"), "\u00a0»"),
+]
+
+
+def french_typography(text: str) -> str:
+    """Puts the non-breaking spaces of French typography into text or HTML."""
+    parts = _TAG_OR_TEXT.split(text)
+    for index in range(0, len(parts), 2):  # even parts are text, odd ones tags or entities
+        segment = parts[index]
+        for pattern, replacement in _FRENCH_SPACES:
+            segment = pattern.sub(replacement, segment)
+        parts[index] = segment
+    return "".join(parts)
+
+
+def _heading_id(value: str, separator: str) -> str:
+    anchor = slugify(value) or "section"
+    return f"section-{anchor}" if anchor.startswith(TEMPLATE_ID_PREFIX) else anchor
+
+
+def _toc_ids(tokens) -> set[str]:
+    return {token["id"] for token in tokens} | {
+        anchor for token in tokens for anchor in _toc_ids(token["children"])
+    }
+
+
+def render_markdown(text: str, language: str) -> str:
+    converter = markdown.Markdown(
+        extensions=["tables", "sane_lists", TocExtension(slugify=_heading_id, toc_depth="1-4")],
+        output_format="html",
+    )
+    html = converter.convert(text)
+    # The page title is the only <h1>: a "# heading" in an article becomes <h2>.
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    # Only the ids the table of contents made for Markdown headings are kept:
+    # raw HTML cannot take over the page's own ids.
+    heading_ids = _toc_ids(converter.toc_tokens)
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=lambda tag, attribute, value: (
+            value if attribute != "id" or value in heading_ids else None
+        ),
+        link_rel="noopener noreferrer",
+    )
+    if language == "fr":
+        html = french_typography(html)
+    return html

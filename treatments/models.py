@@ -1,0 +1,280 @@
+"""The portal's content: treatments, their steps, side effects and sources.
+
+Fields marked translated in translation.py are stored once per language
+(name_fr, name_en...). Markdown is rendered to HTML when an object is saved,
+for every language, and pages show the stored HTML.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+from .markdown import render_markdown
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
+class Family(models.TextChoices):
+    CONVENTIONAL = "conventional", _("Chemotherapy and radiotherapy")
+    TARGETED = "targeted", _("Targeted therapies")
+    IMMUNOTHERAPY = "immunotherapy", _("Immunotherapy")
+    CELL_THERAPY = "cell-therapy", _("Cell therapies")
+    STEM_CELL_TRANSPLANT = "stem-cell-transplant", _("Stem cell transplants")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in-review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class Frequency(models.TextChoices):
+    # Translators: how often a side effect happens (EMA convention: 1 person in 10 or more).
+    VERY_COMMON = "very-common", _("Very common")
+    # Translators: how often a side effect happens (between 1 in 100 and 1 in 10 people).
+    COMMON = "common", _("Common")
+    # Translators: how often a side effect happens (between 1 in 1,000 and 1 in 100 people).
+    UNCOMMON = "uncommon", _("Uncommon")
+    # Translators: how often a side effect happens (fewer than 1 in 1,000 people).
+    RARE = "rare", _("Rare")
+
+
+class Onset(models.TextChoices):
+    # Translators: when a side effect usually starts: while the drug or session is being given.
+    DURING_TREATMENT = "during-treatment", _("During the treatment")
+    # Translators: when a side effect usually starts: in the first days after treatment.
+    FIRST_DAYS = "first-days", _("In the first days")
+    # Translators: when a side effect usually starts: in the first weeks after treatment.
+    FIRST_WEEKS = "first-weeks", _("In the first weeks")
+    # Translators: when a side effect usually starts: months after treatment.
+    MONTHS = "months", _("After some months")
+    # Translators: when a side effect usually starts: years after treatment (late effect).
+    YEARS_LATER = "years-later", _("Years later")
+
+
+class Action(models.TextChoices):
+    """What the patient does when the side effect appears, most urgent first."""
+
+    # Translators: action tier: a life-threatening sign, call the emergency number at once.
+    EMERGENCY = "emergency", _("Call 15 or 112 now")
+    # Translators: action tier: call the hospital care team at once, even at night.
+    CALL_NOW = "call-now", _("Call your care team now, day or night")
+    # Translators: action tier: not urgent within the hour, but call the team the same day.
+    CALL_TODAY = "call-today", _("Call your care team today")
+    # Translators: action tier: not urgent, tell the doctor or nurse at the next appointment.
+    NEXT_VISIT = "next-visit", _("Mention it at your next visit")
+
+
+ACTION_URGENCY = {action: rank for rank, action in enumerate(Action.values)}
+
+
+class RenderedMarkdownMixin:
+    """Fills each `<field>_html_<lang>` from `<field>_<lang>` on save, in every language."""
+
+    markdown_fields: tuple[str, ...] = ()
+
+    def render_markdown_fields(self):
+        for field in self.markdown_fields:
+            for language in LANGUAGE_CODES:
+                source = getattr(self, build_localized_fieldname(field, language)) or ""
+                html = render_markdown(source, language) if source else ""
+                setattr(self, build_localized_fieldname(f"{field}_html", language), html)
+
+    def save(self, *args, **kwargs):
+        self.render_markdown_fields()
+        super().save(*args, **kwargs)
+
+
+class TranslatedSlugQuerySet(models.QuerySet):
+    def with_slug(self, slug: str):
+        """Objects whose slug in the active language is `slug`; where that
+        translation is missing, the French slug answers (the page falls back)."""
+        language = get_language()
+        own = build_localized_fieldname("slug", language)
+        if language == SOURCE_LANGUAGE:
+            return self.filter(**{own: slug})
+        source = build_localized_fieldname("slug", SOURCE_LANGUAGE)
+        return self.filter(Q(**{own: slug}) | Q(**{f"{own}__isnull": True, source: slug}))
+
+
+class TranslatedPage(models.Model):
+    """What every translated page shares: a key, a name and a slug per language."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    # NULL, not "", where a translation is missing: slugs are unique per language.
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, null=True)  # noqa: DJ001
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # The translated fields that must be filled for a language to count as translated.
+    required_translations: tuple[str, ...] = ("name", "slug")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name or self.key
+
+    def is_translated(self, language: str) -> bool:
+        return all(
+            getattr(self, build_localized_fieldname(field, language))
+            for field in self.required_translations
+        )
+
+    def translated_languages(self) -> list[str]:
+        return [language for language in LANGUAGE_CODES if self.is_translated(language)]
+
+    def display_language(self) -> str:
+        """The language its text is shown in now: French where the active
+        language's translation is missing (modeltranslation's fallback)."""
+        language = get_language()
+        return language if self.is_translated(language) else SOURCE_LANGUAGE
+
+
+class Source(models.Model):
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    url = models.URLField(_("address"), max_length=500)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        ordering = ["publisher", "title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+
+class TherapyQuerySet(TranslatedSlugQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Therapy(RenderedMarkdownMixin, TranslatedPage):
+    family = models.CharField(_("family"), max_length=30, choices=Family.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("article"), help_text=_("Markdown, headings from ## down."))
+    body_html = models.TextField(editable=False, default="")
+    daily_life = models.TextField(
+        _("daily life and questions"), blank=True, help_text=_("Markdown, headings from ## down.")
+    )
+    daily_life_html = models.TextField(editable=False, default="")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    reviewed_on = models.DateField(_("last medical review"), null=True, blank=True)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=200, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+    related = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, verbose_name=_("related treatments")
+    )
+
+    markdown_fields = ("body", "daily_life")
+    required_translations = ("name", "slug", "summary", "body")
+
+    objects = TherapyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name = _("treatment")
+        verbose_name_plural = _("treatments")
+
+    def get_absolute_url(self):
+        return reverse("treatments:therapy", kwargs={"slug": self.slug})
+
+
+class TreatmentStep(RenderedMarkdownMixin, models.Model):
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="steps")
+    key = models.SlugField(_("key"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    duration = models.CharField(_("duration"), max_length=200, blank=True)
+    body = models.TextField(_("description"), blank=True)
+    body_html = models.TextField(editable=False, default="")
+
+    markdown_fields = ("body",)
+
+    class Meta:
+        ordering = ["therapy", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["therapy", "key"], name="unique_step_key_per_therapy")
+        ]
+        verbose_name = _("treatment step")
+        verbose_name_plural = _("treatment steps")
+
+    def __str__(self):
+        return self.title or self.key
+
+
+class SideEffect(RenderedMarkdownMixin, TranslatedPage):
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("explanation"), help_text=_("Markdown: what it is, what helps."))
+    body_html = models.TextField(editable=False, default="")
+    self_care = models.TextField(_("what you can do"), help_text=_("Markdown list."))
+    self_care_html = models.TextField(editable=False, default="")
+    warning_signs = models.TextField(
+        _("warning signs"), help_text=_("Markdown list: when to call at once, and whom.")
+    )
+    warning_signs_html = models.TextField(editable=False, default="")
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+
+    markdown_fields = ("body", "self_care", "warning_signs")
+    required_translations = ("name", "slug", "summary", "body", "self_care", "warning_signs")
+
+    objects = TranslatedSlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("side effect")
+        verbose_name_plural = _("side effects")
+
+
+class TherapySideEffect(models.Model):
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="side_effects")
+    side_effect = models.ForeignKey(
+        SideEffect,
+        on_delete=models.PROTECT,
+        related_name="therapies",
+        verbose_name=_("side effect"),
+    )
+    frequency = models.CharField(_("frequency"), max_length=20, choices=Frequency.choices)
+    onset = models.CharField(_("usual onset"), max_length=20, choices=Onset.choices)
+    action = models.CharField(
+        pgettext_lazy("what the patient does", "action"), max_length=20, choices=Action.choices
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    duration = models.CharField(_("usual duration"), max_length=200, blank=True)
+    figure = models.CharField(
+        _("frequency figure"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only when a cited source gives it."),
+    )
+    notes = models.TextField(_("notes for this treatment"), blank=True)
+
+    class Meta:
+        ordering = ["therapy", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapy", "side_effect"], name="unique_side_effect_per_therapy"
+            )
+        ]
+        verbose_name = _("side effect of a treatment")
+        verbose_name_plural = _("side effects of the treatment")
+
+    def __str__(self):
+        return f"{self.therapy} — {self.side_effect}"
+
+    @property
+    def urgency(self) -> int:
+        return ACTION_URGENCY[self.action]

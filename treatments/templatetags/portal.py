@@ -1,0 +1,71 @@
+import re
+from html import unescape
+
+from django import template
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.translation import get_language, get_language_info, override
+
+from ..markdown import french_typography
+
+register = template.Library()
+
+
+def _same_page_url(request, language: str) -> str:
+    """The address of the page being shown, in `language`; its home page when
+    the address means nothing there (a 404 page, for one)."""
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        with override(language):
+            return reverse("treatments:home")
+    return translate_url(request.path, language)
+
+
+@register.simple_tag(takes_context=True)
+def alternates(context):
+    """The same page in each language it really exists in: for the language
+    switcher and the hreflang links. A page about an object links to the
+    object's own slug in each language; other pages translate their URL."""
+    request = context["request"]
+    page_object = context.get("translated_object")
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if page_object is not None:
+            if not page_object.is_translated(code):
+                continue
+            with override(code):
+                url = page_object.get_absolute_url()
+        else:
+            url = _same_page_url(request, code)
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
+@register.filter
+def typography(text, language=None):
+    """French non-breaking spaces for plain text shown in a French page."""
+    if (language or get_language()) == "fr" and text:
+        return french_typography(str(text))
+    return text
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@register.filter
+def h2_headings(html):
+    """[(id, text)] of the second-level headings of rendered Markdown, for
+    the "on this page" list."""
+    return [(anchor, unescape(_TAG.sub("", text))) for anchor, text in _H2.findall(html or "")]
