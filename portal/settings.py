@@ -111,6 +111,8 @@ TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
+# The tabbed admin's jQuery UI (1.14.2, npm "jquery-ui"), served by us: no CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

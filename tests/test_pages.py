@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils.translation import override
+from django.views.defaults import server_error
 
 from treatments.models import Family, Status, Therapy
 from treatments.templatetags.portal import typography
@@ -155,3 +156,15 @@ def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_n
 def test_home_page_query_count(client, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert client.get(reverse("treatments:home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("fr", "Un problème est survenu"), ("en", "Something went wrong")]
+)
+def test_the_500_page_speaks_the_visitor_language(rf, language, message):
+    with override(language):
+        response = server_error(rf.get(f"/{language}/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in html
+    assert message in html and "112" in html
