@@ -1,9 +1,16 @@
 import pytest
+from django.core import serializers
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, transaction
 from django.utils import translation
 
+from treatments.models import SideEffect, Source, Therapy, TherapySideEffect, TreatmentStep
+
 LANGUAGES = ["fr", "en"]
+
+# The loaded content, serialized: transactional tests (the browser's live
+# server) empty the tables when they end and start again from it.
+CONTENT_SNAPSHOT = {}
 
 
 @pytest.fixture(scope="session")
@@ -11,12 +18,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the portal's real content, loaded once."""
     with django_db_blocker.unblock():
         call_command("load_content", verbosity=0)
-        # Transactional tests (the browser's live server) empty the tables when
-        # they end; with serialized_rollback they start again from this state.
-        # Set on the class: Playwright's greenlets see other connection objects.
-        for connection in connections.all(initialized_only=True):
-            contents = connection.creation.serialize_db_to_string()
-            type(connection)._test_serialized_contents = contents
+        objects = [
+            instance
+            for model in (Source, SideEffect, Therapy, TreatmentStep, TherapySideEffect)
+            for instance in model.objects.order_by("pk")
+        ]
+        CONTENT_SNAPSHOT["json"] = serializers.serialize("json", objects)
+
+
+@pytest.fixture
+def portal_content(transactional_db):
+    """The portal's content in a transactional test's database (saving by
+    primary key: rows still there are overwritten, missing ones inserted).
+
+    Not serialized_rollback: Django keeps its snapshot on the connection
+    object, and under Playwright's event loop the test gets another one."""
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for deserialized in serializers.deserialize("json", CONTENT_SNAPSHOT["json"]):
+            deserialized.save()
 
 
 @pytest.fixture(autouse=True)

@@ -455,11 +455,14 @@ class ContentReader:
         }
 
     def read_therapy_language(self, doc, language, therapy):
-        doc.check_fields({"name", "slug", "summary", "daily_life", "steps", "side_effects"})
+        doc.check_fields(
+            {"name", "slug", "summary", "warning_signs", "daily_life", "steps", "side_effects"}
+        )
         values = {
             "name": doc.text("name"),
             "slug": doc.key("slug"),
             "summary": doc.text("summary"),
+            "warning_signs": doc.text("warning_signs", required=False),
             "daily_life": doc.text("daily_life", required=False),
             "body": doc.markdown_body(),
         }

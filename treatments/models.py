@@ -57,6 +57,24 @@ class Onset(models.TextChoices):
     YEARS_LATER = "years-later", _("Years later")
 
 
+class Timing(models.TextChoices):
+    """The groups of the side-effects guide: when a side effect shows itself."""
+
+    DURING = "during", _("During treatment")
+    FIRST_WEEKS = "first-weeks", _("First weeks")
+    LATER = "later", _("Later")
+    LONG_TERM = "long-term", _("Long-term effects")
+
+
+ONSET_TIMING = {
+    Onset.DURING_TREATMENT: Timing.DURING,
+    Onset.FIRST_DAYS: Timing.FIRST_WEEKS,
+    Onset.FIRST_WEEKS: Timing.FIRST_WEEKS,
+    Onset.MONTHS: Timing.LATER,
+    Onset.YEARS_LATER: Timing.LONG_TERM,
+}
+
+
 class Action(models.TextChoices):
     """What the patient does when the side effect appears, most urgent first."""
 
@@ -168,6 +186,15 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         _("daily life and questions"), blank=True, help_text=_("Markdown, headings from ## down.")
     )
     daily_life_html = models.TextField(editable=False, default="")
+    warning_signs = models.TextField(
+        _("warning signs of this treatment"),
+        blank=True,
+        help_text=_(
+            "Markdown list: the signs specific to this treatment that need a call at once, "
+            "and whom to call. Shown first in its side-effects guide."
+        ),
+    )
+    warning_signs_html = models.TextField(editable=False, default="")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -179,7 +206,7 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         "self", blank=True, symmetrical=False, verbose_name=_("related treatments")
     )
 
-    markdown_fields = ("body", "daily_life")
+    markdown_fields = ("body", "daily_life", "warning_signs")
     required_translations = ("name", "slug", "summary", "body")
 
     objects = TherapyQuerySet.as_manager()
@@ -191,6 +218,9 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
 
     def get_absolute_url(self):
         return reverse("treatments:therapy", kwargs={"slug": self.slug})
+
+    def get_side_effects_url(self):
+        return reverse("treatments:therapy-side-effects", kwargs={"slug": self.slug})
 
 
 class TreatmentStep(RenderedMarkdownMixin, models.Model):
@@ -216,6 +246,12 @@ class TreatmentStep(RenderedMarkdownMixin, models.Model):
         return self.title or self.key
 
 
+class SideEffectQuerySet(TranslatedSlugQuerySet):
+    def published(self):
+        """Side effects that a published treatment causes: the only ones the public sees."""
+        return self.filter(therapies__therapy__status=Status.PUBLISHED).distinct()
+
+
 class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     summary = models.TextField(_("summary"))
     body = models.TextField(_("explanation"), help_text=_("Markdown: what it is, what helps."))
@@ -231,12 +267,15 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     markdown_fields = ("body", "self_care", "warning_signs")
     required_translations = ("name", "slug", "summary", "body", "self_care", "warning_signs")
 
-    objects = TranslatedSlugQuerySet.as_manager()
+    objects = SideEffectQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
         verbose_name = _("side effect")
         verbose_name_plural = _("side effects")
+
+    def get_absolute_url(self):
+        return reverse("treatments:side-effect", kwargs={"slug": self.slug})
 
 
 class TherapySideEffect(models.Model):
@@ -278,3 +317,7 @@ class TherapySideEffect(models.Model):
     @property
     def urgency(self) -> int:
         return ACTION_URGENCY[self.action]
+
+    @property
+    def timing(self) -> Timing:
+        return ONSET_TIMING[self.onset]

@@ -12,7 +12,10 @@ class PageOptions(TranslationOptions):
 
 @register(Therapy)
 class TherapyOptions(PageOptions):
-    fields = ("name", "slug", "summary", "body", "body_html", "daily_life", "daily_life_html")
+    fields = (
+        "name", "slug", "summary", "body", "body_html", "daily_life", "daily_life_html",
+        "warning_signs", "warning_signs_html",
+    )  # fmt: skip
 
 
 @register(SideEffect)

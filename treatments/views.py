@@ -1,17 +1,23 @@
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
-from .models import Family, Therapy, TherapySideEffect
+from .models import ONSET_TIMING, Family, SideEffect, Therapy, TherapySideEffect, Timing
 
 
 class TranslatedObjectMixin:
-    """Puts the page's object in the context as `translated_object`, for the
-    language switcher and hreflang links, and says in which language its text
-    is shown (`content_language`: French where the translation is missing)."""
+    """A page about one translated object. Its context says in which language
+    the text is shown (`content_language`: French where the translation is
+    missing) and gives the page's address in each language it exists in
+    (`translated_urls`), for the language switcher and hreflang links."""
+
+    def get_translated_url(self):
+        """The address of this page in the active language."""
+        return self.object.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -20,8 +26,17 @@ class TranslatedObjectMixin:
         return context
 
 
+def get_by_slug(queryset, slug):
+    """The object whose slug in the active language is `slug`, or a 404."""
+    own_slug = F(f"slug_{get_language()}")
+    found = queryset.with_slug(slug).order_by(own_slug.asc(nulls_last=True)).first()
+    if found is None:
+        raise Http404("Nothing published has this address.")
+    return found
+
+
 def therapies_by_family(therapies):
-    """[(family label, [therapies])] in the order of the Family choices."""
+    """[(family, [therapies])] in the order of the Family choices."""
     groups = {family: [] for family in Family}
     for therapy in therapies:
         groups[Family(therapy.family)].append(therapy)
@@ -41,22 +56,17 @@ class TherapyListView(HomeView):
     template_name = "treatments/therapy_list.html"
 
 
+def therapy_breadcrumbs():
+    return [(reverse("treatments:therapy-list"), _("All treatments"))]
+
+
 class TherapyDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/therapy_detail.html"
     context_object_name = "therapy"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [(reverse("treatments:therapy-list"), _("All treatments"))]
-        return context
-
     def get_object(self, queryset=None):
-        own_slug = F(f"slug_{get_language()}")
-        therapy = (
-            Therapy.objects.published()
-            .with_slug(self.kwargs["slug"])
-            .order_by(own_slug.asc(nulls_last=True))
-            .prefetch_related(
+        return get_by_slug(
+            Therapy.objects.published().prefetch_related(
                 "steps",
                 "sources",
                 Prefetch(
@@ -64,9 +74,84 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
                     queryset=TherapySideEffect.objects.select_related("side_effect"),
                 ),
                 Prefetch("related", queryset=Therapy.objects.published()),
-            )
-            .first()
+            ),
+            self.kwargs["slug"],
         )
-        if therapy is None:
-            raise Http404("No published treatment has this address.")
-        return therapy
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(breadcrumbs=therapy_breadcrumbs(), **kwargs)
+
+
+class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
+    """The side-effects guide of a treatment: its warning signs first, then
+    every side effect grouped by when it happens, the most urgent first in
+    each group. `?when=<timing>` narrows it to one group."""
+
+    template_name = "treatments/therapy_side_effects.html"
+    context_object_name = "therapy"
+
+    def get_object(self, queryset=None):
+        rows = TherapySideEffect.objects.select_related("side_effect")
+        return get_by_slug(
+            Therapy.objects.published().prefetch_related(
+                "sources", Prefetch("side_effects", queryset=rows)
+            ),
+            self.kwargs["slug"],
+        )
+
+    def get_translated_url(self):
+        return self.object.get_side_effects_url()
+
+    def selected_timing(self):
+        """The timing asked for in ?when=, or None for the whole guide."""
+        when = self.request.GET.get("when")
+        return Timing(when) if when in Timing.values else None
+
+    def get_context_data(self, **kwargs):
+        selected = self.selected_timing()
+        rows = sorted(self.object.side_effects.all(), key=lambda row: (row.urgency, row.order))
+        groups = [
+            (timing, [row for row in rows if ONSET_TIMING[row.onset] == timing])
+            for timing in Timing
+            if selected in (None, timing)
+        ]
+        therapy_url = self.object.get_absolute_url()
+        return super().get_context_data(
+            breadcrumbs=[*therapy_breadcrumbs(), (therapy_url, self.object.name)],
+            timings=list(Timing),
+            selected_timing=selected,
+            groups=[(timing, members) for timing, members in groups if members],
+            **kwargs,
+        )
+
+
+class SideEffectListView(TemplateView):
+    template_name = "treatments/side_effect_list.html"
+
+    def get_context_data(self, **kwargs):
+        side_effects = sorted(SideEffect.objects.published(), key=lambda s: slugify(s.name))
+        return super().get_context_data(side_effects=side_effects, **kwargs)
+
+
+class SideEffectDetailView(TranslatedObjectMixin, DetailView):
+    """One side effect, explained once, with every published treatment that causes it."""
+
+    template_name = "treatments/side_effect_detail.html"
+    context_object_name = "side_effect"
+
+    def get_object(self, queryset=None):
+        rows = (
+            TherapySideEffect.objects.filter(therapy__in=Therapy.objects.published())
+            .select_related("therapy")
+            .order_by("therapy__order")
+        )
+        return get_by_slug(
+            SideEffect.objects.published().prefetch_related(
+                "sources", Prefetch("therapies", queryset=rows)
+            ),
+            self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        crumbs = [(reverse("treatments:side-effect-list"), _("Side effects"))]
+        return super().get_context_data(breadcrumbs=crumbs, **kwargs)

@@ -29,6 +29,11 @@ def _chromium():
     pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
 
 
+@pytest.fixture(autouse=True)
+def _content(portal_content):
+    """Every browser test reads the portal's real content."""
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -26,24 +26,25 @@ def _same_page_url(request, language: str) -> str:
 def alternates(context):
     """The same page in each language it really exists in: for the language
     switcher and the hreflang links. A page about an object links to the
-    object's own slug in each language; other pages translate their URL."""
+    object's own slug in each language (its view's get_translated_url);
+    other pages translate their URL. The query string is kept."""
     request = context["request"]
     page_object = context.get("translated_object")
     current = get_language()
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
     links = []
     for code, _name in settings.LANGUAGES:
         if page_object is not None:
             if not page_object.is_translated(code):
                 continue
             with override(code):
-                url = page_object.get_absolute_url()
+                url = context["view"].get_translated_url() + query
         else:
-            url = _same_page_url(request, code)
-        info = get_language_info(code)
+            url = _same_page_url(request, code) + query
         links.append(
             {
                 "code": code,
-                "name": info["name_local"],
+                "name": get_language_info(code)["name_local"],
                 "url": url,
                 "absolute_url": request.build_absolute_uri(url),
                 "is_current": code == current,
