@@ -10,7 +10,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 # The first interpreter found that is Python 3.12 or newer.
-PYTHON ?= $(shell for candidate in python3 python3.13 python3.12 python; do \
+PYTHON ?= $(shell unset PYENV_VERSION; for candidate in python3 python3.13 python3.12 python; do \
 	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v $$candidate; break; }; done)
 
