@@ -1,6 +1,7 @@
 """A treatment page stays light: HTML + CSS + JS under 60 KB before compression."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -26,5 +27,5 @@ def test_every_treatment_page_weighs_under_60_kb(client, language):
             html = client.get(therapy.get_absolute_url()).content
         assets = [css or js for css, js in linked_assets(html.decode())]
         assert any(name.endswith(".css") for name in assets)
-        weight = len(html) + sum(len(open(finders.find(name), "rb").read()) for name in assets)
+        weight = len(html) + sum(Path(finders.find(name)).stat().st_size for name in assets)
         assert weight < LIMIT, f"{therapy.key} ({language}): {weight} bytes"
