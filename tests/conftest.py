@@ -1,5 +1,6 @@
 import pytest
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
@@ -36,6 +37,12 @@ def portal_content(transactional_db):
     with transaction.atomic(), connection.constraint_checks_disabled():
         for deserialized in serializers.deserialize("json", CONTENT_SNAPSHOT["json"]):
             deserialized.save()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached page."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

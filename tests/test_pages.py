@@ -147,14 +147,14 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
 @pytest.mark.parametrize("size", [1, 12])
 def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(steps=size, side_effects=size, sources=size)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(therapy_url(therapy, "en"))
     assert response.status_code == 200
     assert response.content.decode().count('class="step"') == size
 
 
 def test_home_page_query_count(client, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert client.get(reverse("treatments:home")).status_code == 200
 
 

@@ -137,7 +137,7 @@ def test_the_side_effect_index_lists_them_all(client, language):
 @pytest.mark.parametrize("size", [2, 15])
 def test_a_guide_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(side_effects=size, sources=size)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         html = client.get(guide_url(therapy, "en")).content.decode()
     assert len(effect_keys(html)) == size
 
@@ -148,6 +148,6 @@ def test_a_side_effect_page_uses_a_fixed_number_of_queries(client, django_assert
     side_effect = therapies[0].side_effects.get().side_effect
     for therapy in therapies[1:]:
         therapy.side_effects.update(side_effect=side_effect)
-    with django_assert_num_queries(3), override("en"):
+    with django_assert_num_queries(4), override("en"):
         response = client.get(side_effect.get_absolute_url())
     assert response.content.decode().count('class="effect effect--') == size

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class TreatmentsConfig(AppConfig):
     name = "treatments"
     verbose_name = _("Treatments and side effects")
+
+    def ready(self):
+        from . import cache, models
+
+        cache.connect_signals(
+            [
+                models.Source,
+                models.SideEffect,
+                models.Therapy,
+                models.TreatmentStep,
+                models.TherapySideEffect,
+            ]
+        )

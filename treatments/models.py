@@ -154,6 +154,18 @@ class TranslatedPage(models.Model):
         return language if self.is_translated(language) else SOURCE_LANGUAGE
 
 
+class ContentChange(models.Model):
+    """One row: when the portal's content last changed (see cache.py)."""
+
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("last content change")
+
+    def __str__(self):
+        return str(self.changed_at)
+
+
 class Source(models.Model):
     key = models.SlugField(_("key"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=300)

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from . import structured_data
 from .models import ONSET_TIMING, Family, SideEffect, Therapy, TherapySideEffect, Timing
 
 
@@ -79,7 +80,14 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(breadcrumbs=therapy_breadcrumbs(), **kwargs)
+        therapy = self.object
+        return super().get_context_data(
+            breadcrumbs=therapy_breadcrumbs(),
+            structured_data=structured_data.therapy_page(
+                self.request, therapy, therapy.name, therapy.display_language()
+            ),
+            **kwargs,
+        )
 
 
 class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
@@ -115,9 +123,13 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
             for timing in Timing
             if selected in (None, timing)
         ]
-        therapy_url = self.object.get_absolute_url()
+        therapy = self.object
+        title = _("Side effects: %(name)s") % {"name": therapy.name}
         return super().get_context_data(
-            breadcrumbs=[*therapy_breadcrumbs(), (therapy_url, self.object.name)],
+            breadcrumbs=[*therapy_breadcrumbs(), (therapy.get_absolute_url(), therapy.name)],
+            structured_data=structured_data.therapy_page(
+                self.request, therapy, title, therapy.display_language()
+            ),
             timings=list(Timing),
             selected_timing=selected,
             groups=[(timing, members) for timing, members in groups if members],
@@ -153,5 +165,14 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        crumbs = [(reverse("treatments:side-effect-list"), _("Side effects"))]
-        return super().get_context_data(breadcrumbs=crumbs, **kwargs)
+        side_effect = self.object
+        return super().get_context_data(
+            breadcrumbs=[(reverse("treatments:side-effect-list"), _("Side effects"))],
+            structured_data=structured_data.side_effect_page(
+                self.request,
+                side_effect,
+                side_effect.therapies.all(),
+                side_effect.display_language(),
+            ),
+            **kwargs,
+        )

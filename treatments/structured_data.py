@@ -1,0 +1,57 @@
+"""schema.org JSON-LD for search engines: MedicalWebPage about a MedicalTherapy."""
+
+import json
+
+from django.utils.safestring import mark_safe
+
+# As django.utils.html.json_script: JSON that cannot close its <script> element.
+_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> str:
+    text = json.dumps(data, ensure_ascii=False).translate(_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+def _medical_page(request, name, description, language):
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": name,
+        "description": description,
+        "url": request.build_absolute_uri(request.path),
+        "inLanguage": language,
+        "audience": "https://schema.org/Patient",
+        "publisher": {"@type": "Organization", "name": "Hémato-Info"},
+    }
+
+
+def therapy_page(request, therapy, name, language):
+    data = _medical_page(request, name, therapy.summary, language)
+    data["about"] = {
+        "@type": "MedicalTherapy",
+        "name": therapy.name,
+        "url": request.build_absolute_uri(therapy.get_absolute_url()),
+    }
+    if therapy.reviewed_on:
+        data["lastReviewed"] = therapy.reviewed_on.isoformat()
+    if therapy.reviewed_by:
+        data["reviewedBy"] = {"@type": "Organization", "name": therapy.reviewed_by}
+    return json_ld(data)
+
+
+def side_effect_page(request, side_effect, rows, language):
+    data = _medical_page(request, side_effect.name, side_effect.summary, language)
+    data["about"] = {"@type": "MedicalSignOrSymptom", "name": side_effect.name}
+    data["mentions"] = [
+        {
+            "@type": "MedicalTherapy",
+            "name": row.therapy.name,
+            "url": request.build_absolute_uri(row.therapy.get_absolute_url()),
+        }
+        for row in rows
+    ]
+    reviewed = [row.therapy.reviewed_on for row in rows if row.therapy.reviewed_on]
+    if reviewed:
+        data["lastReviewed"] = min(reviewed).isoformat()
+    return json_ld(data)
