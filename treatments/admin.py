@@ -20,7 +20,7 @@ class TherapyAdmin(TabbedTranslationAdmin):
     list_display = ["name", "family", "status", "reviewed_on", "next_review_due"]
     list_filter = ["status", "family"]
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en"]
-    filter_horizontal = ["sources", "related"]
+    filter_horizontal = ["sources"]
     inlines = [TreatmentStepInline, TherapySideEffectInline]
 
 

@@ -16,5 +16,8 @@ class TreatmentsConfig(AppConfig):
                 models.Therapy,
                 models.TreatmentStep,
                 models.TherapySideEffect,
+                models.Disease,
+                models.GlossaryTerm,
+                models.SynonymGroup,
             ]
         )

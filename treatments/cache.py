@@ -9,6 +9,8 @@ time is the pages' Last-Modified; ConditionalGetMiddleware adds the ETag and
 answers revisits with 304.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -72,7 +74,8 @@ class PageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         changed = last_change()
-        key = f"page:{changed}:{request.get_host()}:{request.get_full_path()}"
+        address = f"{request.get_host()}{request.get_full_path()}".encode()
+        key = f"page:{changed}:{hashlib.sha256(address).hexdigest()}"
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

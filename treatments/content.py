@@ -16,18 +16,22 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import override
 
 from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
     Action,
+    Disease,
     Family,
     Frequency,
+    GlossaryTerm,
     Onset,
     SideEffect,
     Source,
     Status,
+    SynonymGroup,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
@@ -80,11 +84,12 @@ def _field_lines(node, prefix="", lines=None):
 class Document:
     """One content file: its YAML data, its Markdown body, and where each field is."""
 
-    def __init__(self, path: Path, display_path: Path, problems: list):
+    def __init__(self, path: Path, display_path: Path, problems: list, expected=dict):
+        self.expected = expected  # the YAML's top level: a mapping, or a list
         self.path = path
         self.display_path = display_path
         self.problems = problems
-        self.data = {}
+        self.data = expected()
         self.body = ""
         self.lines = {}
         self.first_line = 1  # line of the YAML text in the file
@@ -126,8 +131,9 @@ class Document:
             line = mark.line + self.first_line if mark else None
             self.problem(None, f"invalid YAML: {getattr(error, 'problem', None) or error}", line)
             return
-        if not isinstance(data, dict):
-            self.problem(None, "expected a mapping of field: value", self.first_line)
+        if not isinstance(data, self.expected):
+            wanted = "a mapping of field: value" if self.expected is dict else "a list"
+            self.problem(None, f"expected {wanted}", self.first_line)
             return
         self.data = data
         self.lines = {path: line + self.first_line - 1 for path, line in _field_lines(node).items()}
@@ -231,8 +237,11 @@ class Document:
 @dataclass
 class Content:
     sources: dict = field(default_factory=dict)  # key -> fields
+    glossary: dict = field(default_factory=dict)  # key -> {"fields"}
     side_effects: dict = field(default_factory=dict)  # key -> {"fields":…, "sources":[…]}
-    therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "related", …}
+    therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "steps", …}
+    diseases: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
+    synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
 
 
 def _localized(values: dict, language: str) -> dict:
@@ -251,8 +260,8 @@ class ContentReader:
         except ValueError:
             return path
 
-    def document(self, path: Path) -> Document:
-        return Document(path, self.display(path), self.problems)
+    def document(self, path: Path, expected=dict) -> Document:
+        return Document(path, self.display(path), self.problems, expected)
 
     def missing(self, path: Path, message="this file is missing"):
         self.problems.append(Problem(self.display(path), None, None, message))
@@ -261,8 +270,11 @@ class ContentReader:
         if not self.root.is_dir():
             raise ContentErrors([Problem(self.root, None, None, "no such content folder")])
         self.read_sources()
+        self.read_glossary()
         self.read_side_effects()
         self.read_therapies()
+        self.read_diseases()
+        self.read_synonyms()
         self.check_unique_slugs()
         if self.problems:
             raise ContentErrors(self.problems)
@@ -356,6 +368,89 @@ class ContentReader:
             ):
                 self.content.side_effects[key] = {"fields": fields, "sources": sources}
 
+    # glossary/<key>/{fr.md, en.md}
+    def read_glossary(self):
+        for key, folder in self.keyed_entries(self.root / "glossary", directories=True):
+            self.check_folder_files(folder, self.language_files())
+            documents = self.language_documents(folder)
+            fields = {}
+            for language, doc in documents.items():
+                if not doc.ok:
+                    continue
+                doc.check_fields({"term", "slug", "aliases"})
+                aliases = doc.data.get("aliases") or []
+                if not isinstance(aliases, list) or not all(
+                    isinstance(alias, str) and alias.strip() for alias in aliases
+                ):
+                    doc.problem("aliases", "must be a list of words, e.g. [GVH, GvHD]")
+                    aliases = []
+                values = {
+                    "name": doc.text("term"),
+                    "slug": doc.key("slug"),
+                    "aliases": "\n".join(alias.strip() for alias in aliases),
+                    "definition": doc.markdown_body(),
+                }
+                fields.update(_localized(values, language))
+            if self.complete(documents):
+                self.content.glossary[key] = {"fields": fields}
+
+    # diseases/<key>/{disease.yaml, fr.md, en.md}
+    def read_diseases(self):
+        for key, folder in self.keyed_entries(self.root / "diseases", directories=True):
+            self.check_folder_files(folder, {"disease.yaml", *self.language_files()})
+            meta_path = folder / "disease.yaml"
+            if not meta_path.is_file():
+                self.missing(meta_path)
+                continue
+            meta = self.document(meta_path)
+            meta.check_fields({"order", "therapies", "sources"})
+            disease = {
+                "fields": {"order": meta.integer("order")},
+                "therapies": meta.key_list("therapies", self.content.therapies, "treatment"),
+                "sources": meta.key_list("sources", self.content.sources, "source"),
+            }
+            documents = self.language_documents(folder)
+            for language, doc in documents.items():
+                if not doc.ok:
+                    continue
+                doc.check_fields({"name", "slug", "summary"})
+                values = {
+                    "name": doc.text("name"),
+                    "slug": doc.key("slug"),
+                    "summary": doc.text("summary"),
+                    "body": doc.markdown_body(),
+                }
+                disease["fields"].update(_localized(values, language))
+            if meta.ok and self.complete(documents):
+                self.content.diseases[key] = disease
+
+    # synonyms/<lang>.yaml
+    def read_synonyms(self):
+        folder = self.root / "synonyms"
+        if not folder.is_dir():
+            self.missing(folder, "this folder is missing")
+            return
+        self.check_folder_files(folder, {f"{language}.yaml" for language in LANGUAGE_CODES})
+        for language in LANGUAGE_CODES:
+            path = folder / f"{language}.yaml"
+            if not path.is_file():
+                self.missing(path, f"the {language} synonyms are missing")
+                continue
+            doc = self.document(path, expected=list)
+            for index, group in enumerate(doc.data if doc.ok else []):
+                line = doc.lines.get(f"[{index}]")
+                if not isinstance(group, list) or len(group) < 2:
+                    doc.problem(None, f"group {index + 1} must list two words or more", line)
+                    continue
+                words = [str(word).strip() for word in group if str(word).strip()]
+                key = slugify(words[0]) or f"group-{index + 1}"
+                if (language, key) in self.content.synonyms:
+                    doc.problem(None, f"'{words[0]}' starts two groups", line)
+                self.content.synonyms[(language, key)] = {"terms": "\n".join(words)}
+
+    def complete(self, documents) -> bool:
+        return len(documents) == len(LANGUAGE_CODES) and all(doc.ok for doc in documents.values())
+
     @staticmethod
     def language_files():
         return {f"{language}.md" for language in LANGUAGE_CODES}
@@ -363,7 +458,6 @@ class ContentReader:
     # therapies/<key>/{therapy.yaml, fr.md, en.md}
     def read_therapies(self):
         entries = self.keyed_entries(self.root / "therapies", directories=True)
-        therapy_keys = {key for key, _folder in entries}
         for key, folder in entries:
             self.check_folder_files(folder, {"therapy.yaml", *self.language_files()})
             meta_path = folder / "therapy.yaml"
@@ -373,7 +467,7 @@ class ContentReader:
             meta = self.document(meta_path)
             if not meta.ok:
                 continue
-            therapy = self.read_therapy_meta(key, meta, therapy_keys)
+            therapy = self.read_therapy_meta(meta)
             documents = self.language_documents(folder)
             for language, doc in documents.items():
                 if doc.ok:
@@ -385,7 +479,7 @@ class ContentReader:
             ):
                 self.content.therapies[key] = therapy
 
-    def read_therapy_meta(self, key, meta, therapy_keys):
+    def read_therapy_meta(self, meta):
         meta.check_fields(
             {
                 "family",
@@ -395,7 +489,6 @@ class ContentReader:
                 "reviewed_by",
                 "next_review_due",
                 "sources",
-                "related",
                 "steps",
                 "side_effects",
             }  # fmt: skip
@@ -405,7 +498,6 @@ class ContentReader:
         reviewed_by = meta.text("reviewed_by", required=False)
         if status == Status.PUBLISHED and not (reviewed_on and reviewed_by):
             meta.problem("status", "a published treatment needs reviewed_on and reviewed_by")
-        related = meta.key_list("related", therapy_keys - {key}, "treatment (or it is itself)")
         steps = meta.data.get("steps") or []
         if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
             meta.problem("steps", "must be a list of step keys, e.g. [consultation, infusion]")
@@ -449,7 +541,6 @@ class ContentReader:
                 "next_review_due": meta.date("next_review_due"),
             },
             "sources": meta.key_list("sources", self.content.sources, "source"),
-            "related": related,
             "steps": {step: {"order": index} for index, step in enumerate(steps)},
             "side_effects": side_effects,
         }
@@ -504,8 +595,10 @@ class ContentReader:
 
     def check_unique_slugs(self):
         for kind, objects in (
+            ("glossary term", self.content.glossary),
             ("side effect", self.content.side_effects),
             ("treatment", self.content.therapies),
+            ("disease", self.content.diseases),
         ):
             for language in LANGUAGE_CODES:
                 seen = {}
@@ -542,8 +635,9 @@ class WriteReport:
         counts[outcome] = counts.get(outcome, 0) + 1
 
     @property
-    def changed(self) -> bool:
-        return any(
+    def changed(self) -> int:
+        """How many writes were made: 0 when the files changed nothing."""
+        return sum(
             count for counts in self.counts.values() for outcome, count in counts.items()
             if outcome != "unchanged"
         )  # fmt: skip
@@ -599,24 +693,39 @@ def write_content(content: Content, force: bool = False) -> WriteReport:
             key: _save(Source, {"key": key}, values, report, force)
             for key, values in content.sources.items()
         }
+        glossary_before = report.changed
+        for key, item in content.glossary.items():
+            _save(GlossaryTerm, {"key": key}, item["fields"], report, force)
+        # Pages carry the glossary's definitions: a changed term renders them again.
+        force_pages = force or report.changed != glossary_before
         side_effects = {}
         for key, item in content.side_effects.items():
-            side_effect = _save(SideEffect, {"key": key}, item["fields"], report, force)
+            side_effect = _save(SideEffect, {"key": key}, item["fields"], report, force_pages)
             _set_many(
                 side_effect, side_effect.sources, [sources[k] for k in item["sources"]], report
             )
             side_effects[key] = side_effect
         therapies = {
-            key: _save(Therapy, {"key": key}, item["fields"], report, force)
+            key: _save(Therapy, {"key": key}, item["fields"], report, force_pages)
             for key, item in content.therapies.items()
         }
         for key, item in content.therapies.items():
             therapy = therapies[key]
             _set_many(therapy, therapy.sources, [sources[k] for k in item["sources"]], report)
-            _set_many(therapy, therapy.related, [therapies[k] for k in item["related"]], report)
             _save_children(TreatmentStep, {"therapy": therapy}, item["steps"], "key", report, force)
             rows = {side_effects[k]: values for k, values in item["side_effects"].items()}
             _save_children(
                 TherapySideEffect, {"therapy": therapy}, rows, "side_effect", report, force
             )
+        for key, item in content.diseases.items():
+            disease = _save(Disease, {"key": key}, item["fields"], report, force_pages)
+            _set_many(disease, disease.therapies, [therapies[k] for k in item["therapies"]], report)
+            _set_many(disease, disease.sources, [sources[k] for k in item["sources"]], report)
+        kept = [
+            _save(SynonymGroup, {"language": language, "key": key}, values, report, force).pk
+            for (language, key), values in content.synonyms.items()
+        ]
+        for _group in SynonymGroup.objects.exclude(pk__in=kept):
+            _group.delete()
+            report.add(SynonymGroup, "deleted")
     return report

@@ -7,6 +7,7 @@ the in-page table of contents; French text gets its non-breaking spaces.
 """
 
 import re
+from html import unescape
 
 import markdown
 import nh3
@@ -86,3 +87,14 @@ def render_markdown(text: str, language: str) -> str:
     if language == "fr":
         html = french_typography(html)
     return html
+
+
+def plain_text(html: str) -> str:
+    """The text of sanitised HTML, on one line."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of plain text (the whole text if it has one)."""
+    match = re.match(r"(.+?[.!?])(?:\s|$)", text)
+    return match.group(1) if match else text

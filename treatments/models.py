@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .markdown import render_markdown
+from .glossary import GlossaryEntry, link_glossary_terms
+from .markdown import first_sentence, plain_text, render_markdown
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
@@ -92,15 +93,22 @@ ACTION_URGENCY = {action: rank for rank, action in enumerate(Action.values)}
 
 
 class RenderedMarkdownMixin:
-    """Fills each `<field>_html_<lang>` from `<field>_<lang>` on save, in every language."""
+    """Fills each `<field>_html_<lang>` from `<field>_<lang>` on save, in every
+    language. In `glossary_field` (one per page, so that a term is explained
+    once a page) the first use of each glossary term becomes a definition."""
 
     markdown_fields: tuple[str, ...] = ()
+    glossary_field: str | None = None
 
     def render_markdown_fields(self):
-        for field in self.markdown_fields:
-            for language in LANGUAGE_CODES:
+        for language in LANGUAGE_CODES:
+            glossary = None
+            for field in self.markdown_fields:
                 source = getattr(self, build_localized_fieldname(field, language)) or ""
                 html = render_markdown(source, language) if source else ""
+                if html and field == self.glossary_field:
+                    glossary = glossary or GlossaryTerm.objects.for_linking(language)
+                    html = link_glossary_terms(html, glossary)
                 setattr(self, build_localized_fieldname(f"{field}_html", language), html)
 
     def save(self, *args, **kwargs):
@@ -158,6 +166,8 @@ class ContentChange(models.Model):
     """One row: when the portal's content last changed (see cache.py)."""
 
     changed_at = models.DateTimeField()
+    # The content change the search index was last built for (search.py).
+    search_indexed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("last content change")
@@ -214,11 +224,9 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
     reviewed_by = models.CharField(_("reviewed by"), max_length=200, blank=True)
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
-    related = models.ManyToManyField(
-        "self", blank=True, symmetrical=False, verbose_name=_("related treatments")
-    )
 
     markdown_fields = ("body", "daily_life", "warning_signs")
+    glossary_field = "body"
     required_translations = ("name", "slug", "summary", "body")
 
     objects = TherapyQuerySet.as_manager()
@@ -277,6 +285,7 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
     markdown_fields = ("body", "self_care", "warning_signs")
+    glossary_field = "body"
     required_translations = ("name", "slug", "summary", "body", "self_care", "warning_signs")
 
     objects = SideEffectQuerySet.as_manager()
@@ -333,3 +342,107 @@ class TherapySideEffect(models.Model):
     @property
     def timing(self) -> Timing:
         return ONSET_TIMING[self.onset]
+
+
+class Disease(RenderedMarkdownMixin, TranslatedPage):
+    """A blood cancer: a short plain page linking to the treatments used for it."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("explanation"), help_text=_("Markdown, headings from ## down."))
+    body_html = models.TextField(editable=False, default="")
+    therapies = models.ManyToManyField(
+        Therapy, blank=True, related_name="diseases", verbose_name=_("treatments used")
+    )
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+
+    markdown_fields = ("body",)
+    glossary_field = "body"
+    required_translations = ("name", "slug", "summary", "body")
+
+    objects = TranslatedSlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name = _("disease")
+        verbose_name_plural = _("diseases")
+
+    def get_absolute_url(self):
+        return reverse("treatments:disease", kwargs={"slug": self.slug})
+
+
+class GlossaryQuerySet(TranslatedSlugQuerySet):
+    def for_linking(self, language) -> list[GlossaryEntry]:
+        """The glossary as link_glossary_terms needs it, in `language`."""
+        with override(language):
+            return [
+                GlossaryEntry(
+                    forms=term.forms(language),
+                    slug=term.slug,
+                    url=term.get_absolute_url(),
+                    definition=first_sentence(plain_text(term.definition_html)),
+                )
+                for term in self.exclude(**{build_localized_fieldname("name", language): ""})
+            ]
+
+
+class GlossaryTerm(RenderedMarkdownMixin, TranslatedPage):
+    definition = models.TextField(_("definition"), help_text=_("One to three plain sentences."))
+    definition_html = models.TextField(editable=False, default="")
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("One a line: other words or abbreviations for the same thing."),
+    )
+
+    markdown_fields = ("definition",)
+
+    objects = GlossaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def get_absolute_url(self):
+        return f"{reverse('treatments:glossary')}#{self.slug}"
+
+    def forms(self, language):
+        aliases = getattr(self, build_localized_fieldname("aliases", language)) or ""
+        name = getattr(self, build_localized_fieldname("name", language)) or ""
+        return [form for form in [name, *aliases.splitlines()] if form.strip()]
+
+
+class SynonymGroup(models.Model):
+    """Words that search treats as one, in one language (CAR-T, CART, cellules CAR T)."""
+
+    key = models.SlugField(_("key"), max_length=120)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    terms = models.TextField(_("words"), help_text=_("One a line."))
+
+    class Meta:
+        ordering = ["language", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "key"], name="unique_synonym_group")
+        ]
+        verbose_name = _("search synonyms")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return ", ".join(self.terms.splitlines())
+
+
+class SearchDocument(models.Model):
+    """One page as search sees it, in one language: built from the content (search.py)."""
+
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    kind = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+    url = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["language"])]
+
+    def __str__(self):
+        return self.title

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import SideEffect, Therapy, TherapySideEffect, TreatmentStep
+from .models import Disease, GlossaryTerm, SideEffect, Therapy, TherapySideEffect, TreatmentStep
 
 
 class PageOptions(TranslationOptions):
@@ -34,3 +34,13 @@ class TreatmentStepOptions(TranslationOptions):
 @register(TherapySideEffect)
 class TherapySideEffectOptions(TranslationOptions):
     fields = ("duration", "figure", "notes")
+
+
+@register(Disease)
+class DiseaseOptions(PageOptions):
+    fields = ("name", "slug", "summary", "body", "body_html")
+
+
+@register(GlossaryTerm)
+class GlossaryTermOptions(PageOptions):
+    fields = ("name", "slug", "definition", "definition_html", "aliases")

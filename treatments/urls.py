@@ -18,4 +18,11 @@ urlpatterns = [
     # Translators: URL segment of the side-effect pages; lower-case ASCII, no spaces.
     path(_("side-effects/"), views.SideEffectListView.as_view(), name="side-effect-list"),
     path(_("side-effects/<slug:slug>/"), views.SideEffectDetailView.as_view(), name="side-effect"),
+    # Translators: URL segment of the disease pages; lower-case ASCII, no spaces.
+    path(_("diseases/"), views.DiseaseListView.as_view(), name="disease-list"),
+    path(_("diseases/<slug:slug>/"), views.DiseaseDetailView.as_view(), name="disease"),
+    # Translators: URL segment of the glossary; lower-case ASCII, no spaces.
+    path(_("glossary/"), views.GlossaryView.as_view(), name="glossary"),
+    # Translators: URL segment of the search page; lower-case ASCII, no spaces.
+    path(_("search/"), views.SearchView.as_view(), name="search"),
 ]

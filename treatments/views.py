@@ -6,8 +6,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
-from . import structured_data
-from .models import ONSET_TIMING, Family, SideEffect, Therapy, TherapySideEffect, Timing
+from . import search, structured_data
+from .models import (
+    ONSET_TIMING,
+    Disease,
+    Family,
+    GlossaryTerm,
+    SideEffect,
+    Therapy,
+    TherapySideEffect,
+    Timing,
+)
 
 
 class TranslatedObjectMixin:
@@ -74,7 +83,7 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
                     "side_effects",
                     queryset=TherapySideEffect.objects.select_related("side_effect"),
                 ),
-                Prefetch("related", queryset=Therapy.objects.published()),
+                "diseases",
             ),
             self.kwargs["slug"],
         )
@@ -141,7 +150,7 @@ class SideEffectListView(TemplateView):
     template_name = "treatments/side_effect_list.html"
 
     def get_context_data(self, **kwargs):
-        side_effects = sorted(SideEffect.objects.published(), key=lambda s: slugify(s.name))
+        side_effects = by_name(SideEffect.objects.published())
         return super().get_context_data(side_effects=side_effects, **kwargs)
 
 
@@ -175,4 +184,57 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
                 side_effect.display_language(),
             ),
             **kwargs,
+        )
+
+
+def by_name(objects):
+    """Alphabetical in the active language, accents aside (é with e)."""
+    return sorted(objects, key=lambda item: slugify(item.name))
+
+
+class DiseaseListView(TemplateView):
+    template_name = "treatments/disease_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(diseases=Disease.objects.all(), **kwargs)
+
+
+class DiseaseDetailView(TranslatedObjectMixin, DetailView):
+    template_name = "treatments/disease_detail.html"
+    context_object_name = "disease"
+
+    def get_object(self, queryset=None):
+        return get_by_slug(
+            Disease.objects.prefetch_related(
+                "sources", Prefetch("therapies", queryset=Therapy.objects.published())
+            ),
+            self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        crumbs = [(reverse("treatments:disease-list"), _("Blood cancers"))]
+        return super().get_context_data(breadcrumbs=crumbs, **kwargs)
+
+
+class GlossaryView(TemplateView):
+    template_name = "treatments/glossary.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(terms=by_name(GlossaryTerm.objects.all()), **kwargs)
+
+
+# Translators: example searches offered when a search finds nothing; words of the articles.
+SEARCH_EXAMPLES = [_("aplasia"), _("CAR-T"), _("graft-versus-host disease"), _("myeloma")]
+
+
+class SearchView(TemplateView):
+    """`?q=` across treatments, side effects, diseases and the glossary."""
+
+    template_name = "treatments/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].strip()
+        results = search.search(query, get_language()) if query else []
+        return super().get_context_data(
+            query=query, results=results, search_examples=SEARCH_EXAMPLES, **kwargs
         )

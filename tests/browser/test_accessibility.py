@@ -33,6 +33,11 @@ PAGE_TYPES = {
         "/en/side-effects/cytokine-release-syndrome/",
     ),
     "side-effect-list": ("/fr/effets-indesirables/", "/en/side-effects/"),
+    "disease-list": ("/fr/maladies/", "/en/diseases/"),
+    "disease": ("/fr/maladies/myelome-multiple/", "/en/diseases/multiple-myeloma/"),
+    "glossary": ("/fr/glossaire/", "/en/glossary/"),
+    "search": ("/fr/recherche/?q=greffe", "/en/search/?q=transplant"),
+    "search-empty": ("/fr/recherche/?q=zzzz", "/en/search/?q="),
     "404": ("/fr/traitements/inconnu/", "/en/treatments/unknown/"),
 }
 CASES = [

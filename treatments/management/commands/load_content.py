@@ -36,6 +36,7 @@ class Command(BaseCommand):
             ) from None
         summary = (
             f"{len(content.therapies)} treatments, {len(content.side_effects)} side effects, "
+            f"{len(content.diseases)} diseases, {len(content.glossary)} glossary terms, "
             f"{len(content.sources)} sources"
         )
         if check:
