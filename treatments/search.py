@@ -135,6 +135,11 @@ class Query:
     alternatives: list[list[list[str]]]  # [[phrase, phrase...], ...]; a phrase is [word...]
 
     @property
+    def typed_words(self) -> set[str]:
+        """The visitor's own words (the first alternative), before synonyms."""
+        return {word for phrase in self.alternatives[0] for word in phrase}
+
+    @property
     def words(self) -> set[str]:
         return {w for alt in self.alternatives for phrase in alt for w in phrase}
 
@@ -300,9 +305,11 @@ def search(raw_query: str, language: str) -> list[Result]:
     for pk, rank in ranked:
         document = documents[pk]
         title_match = bool(_matches(document.title, words))
+        # A title with the visitor's own words first, then one with a synonym.
+        typed_title_match = bool(_matches(document.title, query.typed_words))
         results.append(
             (
-                not title_match,
+                (not typed_title_match, not title_match),
                 -rank,
                 Result(
                     kind=document.kind,
