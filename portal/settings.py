@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "treatments",
+    "content_translation",
 ]
 
 MIDDLEWARE = [
