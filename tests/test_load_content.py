@@ -155,7 +155,10 @@ def edit_front_matter(path, change):
 def test_a_step_removed_from_the_files_is_removed_from_the_page(content_copy):
     therapy = Therapy.objects.get(key="car-t")
     first_step = therapy.steps.first().key
-    replace_in(content_copy / "therapies/car-t/therapy.yaml", f"  - {first_step}\n", "")
+    meta = content_copy / "therapies/car-t/therapy.yaml"
+    data = yaml.safe_load(meta.read_text(encoding="utf-8"))
+    data["steps"].remove(first_step)
+    meta.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     for language in ("fr", "en"):
         edit_front_matter(
             content_copy / f"therapies/car-t/{language}.md",

@@ -1,37 +1,317 @@
-from django.contrib import admin
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+"""The staff's admin: both languages side by side in tabs, history of every
+change, the review workflow of treatments, and roles (roles.py)."""
 
-from .models import SideEffect, Source, Therapy, TherapySideEffect, TreatmentStep
+import datetime
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    LANGUAGE_CODES,
+    Disease,
+    GlossaryTerm,
+    SideEffect,
+    Source,
+    Status,
+    SynonymGroup,
+    Therapy,
+    TherapySideEffect,
+    TreatmentStep,
+)
+from .roles import can_publish, is_translator
+from .views import TherapyPreviewView
+
+REVIEW_PERIOD = datetime.timedelta(days=365)
 
 
-class TreatmentStepInline(TranslationTabularInline):
+def written_fields(model):
+    """A model's translated fields that people write (name, body...), not the
+    rendered *_html ones."""
+    return [f for f in translator.get_options_for_model(model).fields if not f.endswith("_html")]
+
+
+def translated_text_fields(model):
+    """Their localized names: name_fr, name_en, body_fr..."""
+    return [
+        build_localized_fieldname(field, language)
+        for field in written_fields(model)
+        for language in LANGUAGE_CODES
+    ]
+
+
+def missing_translation(model, language):
+    """Objects with a field written in another language but empty in `language`."""
+    missing = Q()
+    for field in written_fields(model):
+        empty = Q(**{f"{field}_{language}__isnull": True}) | Q(**{f"{field}_{language}": ""})
+        for other in LANGUAGE_CODES:
+            if other != language:
+                missing |= Q(**{f"{field}_{other}__gt": ""}) & empty
+    return missing
+
+
+class TranslatorsSeeTextOnly:
+    """Translators may change the French and English texts, nothing else."""
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if is_translator(request.user):
+            # Texts stay: their languages (name_fr, name_en) and the original
+            # field they translate (name), which modeltranslation replaces.
+            texts = {*translated_text_fields(self.model), *written_fields(self.model)}
+            excluded += [
+                field.name
+                for field in self.model._meta.get_fields()
+                if getattr(field, "editable", False)
+                and (field.concrete or field.many_to_many)
+                and not field.auto_created
+                and field.name not in texts
+                and not field.name.endswith("_html")
+                and "_html_" not in field.name
+            ]
+        return excluded
+
+    # *args: ModelAdmin's has_add_permission takes (request), an inline's (request, obj).
+    def has_add_permission(self, request, *args):
+        return not is_translator(request.user) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, *args):
+        return not is_translator(request.user) and super().has_delete_permission(request, *args)
+
+
+class ContentAdmin(TranslatorsSeeTextOnly, SimpleHistoryAdmin, TabbedTranslationAdmin):
+    pass
+
+
+class ContentInline(TranslatorsSeeTextOnly, TranslationStackedInline):
+    extra = 0
+
+
+class TreatmentStepInline(ContentInline):
     model = TreatmentStep
-    extra = 0
 
 
-class TherapySideEffectInline(TranslationTabularInline):
+class TherapySideEffectInline(ContentInline):
     model = TherapySideEffect
-    extra = 0
-    autocomplete_fields = ["side_effect"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("side_effect", "therapy")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "side_effect":
+            # One query for every row's list of side effects, not one a row.
+            if not hasattr(request, "_side_effect_choices"):
+                request._side_effect_choices = list(field.choices)
+            field.choices = request._side_effect_choices
+        return field
+
+
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    title = _("medical review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("overdue (more than 12 months)")), ("due", _("up to date"))]
+
+    def queryset(self, request, queryset):
+        limit = timezone.localdate() - REVIEW_PERIOD
+        overdue = Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=limit)
+        if self.value() == "overdue":
+            return queryset.filter(overdue)
+        if self.value() == "due":
+            return queryset.exclude(overdue)
+        return queryset
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            (language, _("missing in %(language)s") % {"language": name})
+            for language, name in model_admin.language_names()
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in LANGUAGE_CODES:
+            return queryset
+        return queryset.filter(missing_translation(queryset.model, self.value()))
+
+
+class TranslationColumns:
+    @admin.display(boolean=True, description=_("translated"))
+    def is_fully_translated(self, obj):
+        """Every written field is filled in all languages, or in none."""
+        return all(
+            len({bool(getattr(obj, f"{field}_{language}")) for language in LANGUAGE_CODES}) == 1
+            for field in written_fields(type(obj))
+        )
+
+    @staticmethod
+    def language_names():
+        return settings.LANGUAGES
 
 
 @admin.register(Therapy)
-class TherapyAdmin(TabbedTranslationAdmin):
-    list_display = ["name", "family", "status", "reviewed_on", "next_review_due"]
-    list_filter = ["status", "family"]
-    search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en"]
+class TherapyAdmin(TranslationColumns, ContentAdmin):
+    list_display = [
+        "name", "family", "status", "reviewed_on", "reviewed_by", "review_overdue",
+        "is_fully_translated",
+    ]  # fmt: skip
+    list_filter = ["status", ReviewOverdueFilter, MissingTranslationFilter, "family"]
+    search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en", "body_fr", "body_en"]
     filter_horizontal = ["sources"]
+    readonly_fields = ["reviewed_on", "reviewed_by"]
     inlines = [TreatmentStepInline, TherapySideEffectInline]
+    actions = ["submit_for_review", "publish"]
+    change_form_template = "admin/treatments/therapy/change_form.html"
+
+    @admin.display(boolean=True, description=_("review overdue"))
+    def review_overdue(self, therapy):
+        return not therapy.reviewed_on or therapy.reviewed_on < (
+            timezone.localdate() - REVIEW_PERIOD
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        status = form.base_fields.get("status")
+        if status is not None and not can_publish(request.user):
+            # Editors choose draft or review; a crafted "published" is an invalid choice.
+            status.choices = [c for c in status.choices if c[0] != Status.PUBLISHED]
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj and obj.status == Status.PUBLISHED and not can_publish(request.user):
+            readonly.append("status")  # only a reviewer takes a page off or puts it back
+        return readonly
+
+    def save_model(self, request, therapy, form, change):
+        if therapy.status == Status.PUBLISHED and can_publish(request.user):
+            self.record_review(request, therapy)
+        super().save_model(request, therapy, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        therapy = form.instance
+        changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if therapy.status == Status.PUBLISHED and changed and not can_publish(request.user):
+            # Unreviewed text never reaches patients: back to review, off the site.
+            therapy.status = Status.IN_REVIEW
+            therapy.save(update_fields=["status"])
+            messages.warning(
+                request,
+                _("Your changes are saved and sent for medical review: a reviewer must "
+                  "publish them before patients see the page again."),
+            )  # fmt: skip
+
+    @staticmethod
+    def record_review(request, therapy):
+        today = timezone.localdate()
+        therapy.reviewed_on = today
+        therapy.reviewed_by = request.user.get_full_name() or request.user.get_username()
+        therapy.next_review_due = today + REVIEW_PERIOD
+
+    @admin.action(description=_("Submit for medical review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        count = 0
+        for therapy in queryset.filter(status=Status.DRAFT):
+            therapy.status = Status.IN_REVIEW
+            therapy.save()
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d treatment sent for review.",
+                "%(count)d treatments sent for review.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Publish (medical review done)"), permissions=["publish"])
+    def publish(self, request, queryset):
+        for therapy in queryset:
+            therapy.status = Status.PUBLISHED
+            self.record_review(request, therapy)
+            therapy.save()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d treatment published.", "%(count)d treatments published.", len(queryset)
+            )
+            % {"count": len(queryset)},
+        )
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path(
+                "<int:pk>/preview/<str:language>/",
+                preview,
+                name="treatments_therapy_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk, language):
+        if language not in LANGUAGE_CODES:
+            raise Http404("No such language.")
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        with translation.override(language):
+            response = TherapyPreviewView.as_view()(request, pk=pk)
+            return response.render()
 
 
 @admin.register(SideEffect)
-class SideEffectAdmin(TabbedTranslationAdmin):
-    list_display = ["name", "key"]
-    search_fields = ["key", "name_fr", "name_en"]
+class SideEffectAdmin(TranslationColumns, ContentAdmin):
+    list_display = ["name", "key", "is_fully_translated"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en"]
     filter_horizontal = ["sources"]
 
 
+@admin.register(Disease)
+class DiseaseAdmin(TranslationColumns, ContentAdmin):
+    list_display = ["name", "order", "is_fully_translated"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["key", "name_fr", "name_en"]
+    filter_horizontal = ["therapies", "sources"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(TranslationColumns, ContentAdmin):
+    list_display = ["name", "key", "is_fully_translated"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["key", "name_fr", "name_en", "aliases_fr", "aliases_en"]
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "publisher", "year", "language"]
+    list_filter = ["language", "publisher"]
     search_fields = ["title", "publisher", "url"]
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "language"]
+    list_filter = ["language"]
+    search_fields = ["terms"]

@@ -7,7 +7,11 @@ class TreatmentsConfig(AppConfig):
     verbose_name = _("Treatments and side effects")
 
     def ready(self):
-        from . import cache, models
+        from django.db.models.signals import post_migrate
+
+        from . import cache, models, roles
+
+        post_migrate.connect(roles.ensure_groups, sender=self, dispatch_uid="treatments-roles")
 
         cache.connect_signals(
             [

@@ -16,6 +16,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import override
 
@@ -729,3 +730,187 @@ def write_content(content: Content, force: bool = False) -> WriteReport:
             _group.delete()
             report.add(SynonymGroup, "deleted")
     return report
+
+
+# --- Exporting ---------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML as people write it: multi-line text as | blocks, nothing folded."""
+
+
+def _represent_text(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def _yaml(data) -> str:
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6, indent=2
+    )
+
+
+def _front_matter(data: dict, body: str) -> str:
+    return f"---\n{_yaml(data)}---\n{body.strip()}\n"
+
+
+def _compact(data: dict) -> dict:
+    """Optional fields left out when empty, as in hand-written files."""
+    return {name: value for name, value in data.items() if value not in (None, "", [], {})}
+
+
+def _language_values(obj, fields, language):
+    return {name: getattr(obj, f"{attr}_{language}") or "" for name, attr in fields.items()}
+
+
+def export_content(root: Path) -> list[Path]:
+    """Writes the database to `root` in the format read_content reads, so that
+    loading an export changes nothing. Returns the files written; files of
+    objects that no longer exist are removed."""
+    files: dict[Path, str] = {}
+
+    for source in Source.objects.order_by("key"):
+        files[Path("sources", f"{source.key}.yaml")] = _yaml(
+            _compact(
+                {
+                    "title": source.title,
+                    "publisher": source.publisher,
+                    "url": source.url,
+                    "year": source.year,
+                    "language": source.language,
+                }
+            )
+        )
+
+    for term in GlossaryTerm.objects.order_by("key"):
+        for language in LANGUAGE_CODES:
+            aliases = (getattr(term, f"aliases_{language}") or "").splitlines()
+            data = _compact(
+                {
+                    "term": getattr(term, f"name_{language}"),
+                    "slug": getattr(term, f"slug_{language}"),
+                    "aliases": aliases,
+                }
+            )
+            body = getattr(term, f"definition_{language}")
+            files[Path("glossary", term.key, f"{language}.md")] = _front_matter(data, body)
+
+    for effect in SideEffect.objects.prefetch_related("sources").order_by("key"):
+        folder = Path("side-effects", effect.key)
+        keys = sorted(source.key for source in effect.sources.all())
+        files[folder / "side-effect.yaml"] = _yaml({"sources": keys})
+        for language in LANGUAGE_CODES:
+            data = _language_values(
+                effect,
+                {name: name for name in ("name", "slug", "summary", "self_care", "warning_signs")},
+                language,
+            )
+            files[folder / f"{language}.md"] = _front_matter(
+                data, getattr(effect, f"body_{language}")
+            )
+
+    therapies = Therapy.objects.prefetch_related(
+        "sources",
+        "steps",
+        Prefetch("side_effects", TherapySideEffect.objects.select_related("side_effect")),
+    ).order_by("key")
+    for therapy in therapies:
+        folder = Path("therapies", therapy.key)
+        rows = list(therapy.side_effects.all())
+        files[folder / "therapy.yaml"] = _yaml(
+            _compact(
+                {
+                    "family": therapy.family,
+                    "order": therapy.order,
+                    "status": therapy.status,
+                    "reviewed_on": therapy.reviewed_on,
+                    "reviewed_by": therapy.reviewed_by,
+                    "next_review_due": therapy.next_review_due,
+                    "sources": sorted(source.key for source in therapy.sources.all()),
+                    "steps": [step.key for step in therapy.steps.all()],
+                    "side_effects": [
+                        {
+                            "key": row.side_effect.key,
+                            "frequency": row.frequency,
+                            "onset": row.onset,
+                            "action": row.action,
+                        }
+                        for row in rows
+                    ],
+                }
+            )
+        )
+        for language in LANGUAGE_CODES:
+            data = _language_values(
+                therapy,
+                {name: name for name in ("name", "slug", "summary", "warning_signs", "daily_life")},
+                language,
+            )
+            data["steps"] = {
+                step.key: _compact(
+                    _language_values(
+                        step, {"title": "title", "duration": "duration", "body": "body"}, language
+                    )
+                )
+                for step in therapy.steps.all()
+            }
+            data["side_effects"] = {
+                row.side_effect.key: _compact(
+                    _language_values(
+                        row,
+                        {"duration": "duration", "figure": "figure", "notes": "notes"},
+                        language,
+                    )
+                )
+                for row in rows
+            }
+            files[folder / f"{language}.md"] = _front_matter(
+                _compact(data), getattr(therapy, f"body_{language}")
+            )
+
+    for disease in Disease.objects.prefetch_related("therapies", "sources").order_by("key"):
+        folder = Path("diseases", disease.key)
+        files[folder / "disease.yaml"] = _yaml(
+            {
+                "order": disease.order,
+                "therapies": [t.key for t in disease.therapies.order_by("order")],
+                "sources": sorted(source.key for source in disease.sources.all()),
+            }
+        )
+        for language in LANGUAGE_CODES:
+            data = _language_values(
+                disease, {name: name for name in ("name", "slug", "summary")}, language
+            )
+            files[folder / f"{language}.md"] = _front_matter(
+                data, getattr(disease, f"body_{language}")
+            )
+
+    for language in LANGUAGE_CODES:
+        groups = SynonymGroup.objects.filter(language=language).order_by("key")
+        files[Path("synonyms", f"{language}.yaml")] = _yaml(
+            [group.terms.splitlines() for group in groups]
+        )
+
+    return _write_files(Path(root), files)
+
+
+EXPORTED_FOLDERS = ("sources", "glossary", "side-effects", "therapies", "diseases", "synonyms")
+
+
+def _write_files(root: Path, files: dict) -> list[Path]:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    expected = {root / relative for relative in files}
+    for folder in EXPORTED_FOLDERS:
+        for path in sorted((root / folder).rglob("*"), reverse=True):
+            if path.is_file() and path not in expected:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return sorted(expected)

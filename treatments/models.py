@@ -235,6 +235,7 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         ordering = ["order", "key"]
         verbose_name = _("treatment")
         verbose_name_plural = _("treatments")
+        permissions = [("publish_therapy", _("Can publish a treatment after medical review"))]
 
     def get_absolute_url(self):
         return reverse("treatments:therapy", kwargs={"slug": self.slug})

@@ -1,5 +1,6 @@
 from django.db.models import F, Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -70,23 +71,22 @@ def therapy_breadcrumbs():
     return [(reverse("treatments:therapy-list"), _("All treatments"))]
 
 
+def with_article_data(therapies):
+    """Everything a treatment's article shows, in a fixed number of queries."""
+    return therapies.prefetch_related(
+        "steps",
+        "sources",
+        Prefetch("side_effects", queryset=TherapySideEffect.objects.select_related("side_effect")),
+        "diseases",
+    )
+
+
 class TherapyDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/therapy_detail.html"
     context_object_name = "therapy"
 
     def get_object(self, queryset=None):
-        return get_by_slug(
-            Therapy.objects.published().prefetch_related(
-                "steps",
-                "sources",
-                Prefetch(
-                    "side_effects",
-                    queryset=TherapySideEffect.objects.select_related("side_effect"),
-                ),
-                "diseases",
-            ),
-            self.kwargs["slug"],
-        )
+        return get_by_slug(with_article_data(Therapy.objects.published()), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         therapy = self.object
@@ -97,6 +97,26 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
             ),
             **kwargs,
         )
+
+
+class TherapyPreviewView(TherapyDetailView):
+    """Staff only (wrapped by the admin): the article exactly as patients will
+    see it, whatever its status, in the language of the address."""
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(with_article_data(Therapy.objects.all()), pk=self.kwargs["pk"])
+
+    def get_translated_url(self):
+        return reverse("admin:treatments_therapy_preview", args=[self.object.pk, get_language()])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
