@@ -16,11 +16,12 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import set_response_etag
 from django.utils.http import http_date
 
 from .models import ContentChange
 
-CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary")
+CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary", "ETag")
 
 
 def content_changed(**kwargs):
@@ -84,8 +85,10 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if not _cacheable_response(response):
                 return response
+            set_response_etag(response)  # once, here, rather than on every hit
             headers = {name: response[name] for name in CACHED_HEADERS if name in response}
             cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+        response["Content-Length"] = str(len(response.content))
         if changed:
             response["Last-Modified"] = http_date(changed)
         # Browsers may keep the page but must ask again: a 304 when nothing changed.
