@@ -139,6 +139,7 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
     assert response.status_code == 200
     assert therapy_url(therapy, "en") == f"/en/treatments/{therapy.slug_fr}/"
     assert "This page has not been translated yet: it is shown in French." in html
+    assert f"<title>{therapy.name_fr} (in French, not yet translated)" in html
     assert '<article class="article family--conventional" lang="fr">' in html
     # It does not claim an English version exists.
     assert 'hreflang="en"' not in html
