@@ -152,7 +152,11 @@ def test_history_lists_versions_and_a_revert_brings_the_old_text_back(client):
     data = form_data(client, therapy, summary_en="The second summary.")
     assert client.post(change_url(therapy), data).status_code == 302
     history = client.get(f"/admin/treatments/therapy/{therapy.pk}/history/").content.decode()
-    assert "The second summary." in history or "summary" in history.lower()
+    # Each version with its author and a readable diff: field, old → new.
+    assert re.search(
+        r"\[en\]:</strong>\s*The first summary\.\s*&nbsp;&rarr;&nbsp;&nbsp;The second summary\.",
+        history,
+    )
     assert reviewer.username in history
     first = therapy.history.earliest()
     revert = f"/admin/treatments/therapy/{therapy.pk}/history/{first.history_id}/"
