@@ -36,6 +36,7 @@ def make_side_effect(**fields):
     number = next(_numbers)
     values = {
         "key": f"test-effect-{number}",
+        "status": Status.PUBLISHED,
         "name_fr": f"Effet test {number}",
         "name_en": f"Test effect {number}",
         "slug_fr": f"effet-test-{number}",

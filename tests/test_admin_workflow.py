@@ -198,3 +198,31 @@ def test_repeated_failed_logins_lock_the_account(client):
     )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_side_effects_diseases_and_glossary_terms_go_through_review_too(client):
+    from treatments.models import Disease, GlossaryTerm, SideEffect
+
+    fatigue = SideEffect.objects.get(key="fatigue")
+    staff(client, EDITORS, "editor")
+    url = f"/admin/treatments/sideeffect/{fatigue.pk}/change/"
+    html = client.get(url).content.decode()
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data.setdefault(name, value)
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = body.removeprefix("\n")
+    data["sources"] = [str(pk) for pk in fatigue.sources.values_list("pk", flat=True)]
+    data["summary_en"] = "Unreviewed wording."
+    assert client.post(url, data).status_code == 302
+    fatigue.refresh_from_db()
+    assert fatigue.status == Status.IN_REVIEW
+    client.logout()
+    assert client.get("/en/side-effects/fatigue/").status_code == 404
+    guide = client.get("/en/treatments/chemotherapy/side-effects/").content.decode()
+    assert 'id="page-effect-fatigue"' not in guide and "Unreviewed wording." not in guide
+    # A draft disease or glossary term is not shown either.
+    Disease.objects.filter(key="multiple-myeloma").update(status=Status.DRAFT)
+    assert client.get("/en/diseases/multiple-myeloma/").status_code == 404
+    GlossaryTerm.objects.filter(key="aplasia").update(status=Status.DRAFT)
+    assert 'id="aplasia"' not in client.get("/en/glossary/").content.decode()

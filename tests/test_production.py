@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils.translation import override
 
-from treatments.models import SideEffect, Therapy
+from treatments.models import Disease, SideEffect, Therapy
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,8 @@ def test_the_sitemap_lists_both_languages_with_alternates(client):
             for url in (therapy.get_absolute_url(), therapy.get_side_effects_url()):
                 assert f"<loc>http://testserver{url}</loc>" in xml
                 assert f'hreflang="{language}" href="http://testserver{url}"' in xml
-    assert xml.count("<url>") == 2 * (3 + 8 + 8 + SideEffect.objects.published().count())
+    diseases = Disease.objects.published().count()
+    assert xml.count("<url>") == 2 * (5 + 8 + 8 + SideEffect.objects.published().count() + diseases)
 
 
 def test_robots_txt_keeps_crawlers_out_of_the_admin(client):

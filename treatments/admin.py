@@ -165,25 +165,16 @@ class TranslationColumns:
         return settings.LANGUAGES
 
 
-@admin.register(Therapy)
-class TherapyAdmin(TranslationColumns, ContentAdmin):
-    list_display = [
-        "name", "family", "status", "reviewed_on", "reviewed_by", "review_overdue",
-        "is_fully_translated",
-    ]  # fmt: skip
-    list_filter = ["status", ReviewOverdueFilter, MissingTranslationFilter, "family"]
-    search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en", "body_fr", "body_en"]
-    filter_horizontal = ["sources"]
-    readonly_fields = ["reviewed_on", "reviewed_by"]
-    inlines = [TreatmentStepInline, TherapySideEffectInline]
+class ReviewWorkflow:
+    """Draft → in review → published, for every kind of page. Only medical
+    reviewers publish; publishing records who reviewed and when; a change by
+    anyone else to a published page sends it back to review."""
+
     actions = ["submit_for_review", "publish"]
-    change_form_template = "admin/treatments/therapy/change_form.html"
 
     @admin.display(boolean=True, description=_("review overdue"))
-    def review_overdue(self, therapy):
-        return not therapy.reviewed_on or therapy.reviewed_on < (
-            timezone.localdate() - REVIEW_PERIOD
-        )
+    def review_overdue(self, page):
+        return not page.reviewed_on or page.reviewed_on < (timezone.localdate() - REVIEW_PERIOD)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -194,24 +185,24 @@ class TherapyAdmin(TranslationColumns, ContentAdmin):
         return form
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "reviewed_on", "reviewed_by"]
         if obj and obj.status == Status.PUBLISHED and not can_publish(request.user):
             readonly.append("status")  # only a reviewer takes a page off or puts it back
         return readonly
 
-    def save_model(self, request, therapy, form, change):
-        if therapy.status == Status.PUBLISHED and can_publish(request.user):
-            self.record_review(request, therapy)
-        super().save_model(request, therapy, form, change)
+    def save_model(self, request, page, form, change):
+        if page.status == Status.PUBLISHED and can_publish(request.user):
+            self.record_review(request, page)
+        super().save_model(request, page, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        therapy = form.instance
+        page = form.instance
         changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
-        if therapy.status == Status.PUBLISHED and changed and not can_publish(request.user):
+        if page.status == Status.PUBLISHED and changed and not can_publish(request.user):
             # Unreviewed text never reaches patients: back to review, off the site.
-            therapy.status = Status.IN_REVIEW
-            therapy.save(update_fields=["status"])
+            page.status = Status.IN_REVIEW
+            page.save(update_fields=["status"])
             messages.warning(
                 request,
                 _("Your changes are saved and sent for medical review: a reviewer must "
@@ -219,45 +210,53 @@ class TherapyAdmin(TranslationColumns, ContentAdmin):
             )  # fmt: skip
 
     @staticmethod
-    def record_review(request, therapy):
+    def record_review(request, page):
         today = timezone.localdate()
-        therapy.reviewed_on = today
-        therapy.reviewed_by = request.user.get_full_name() or request.user.get_username()
-        therapy.next_review_due = today + REVIEW_PERIOD
+        page.reviewed_on = today
+        page.reviewed_by = request.user.get_full_name() or request.user.get_username()
+        page.next_review_due = today + REVIEW_PERIOD
 
     @admin.action(description=_("Submit for medical review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
         count = 0
-        for therapy in queryset.filter(status=Status.DRAFT):
-            therapy.status = Status.IN_REVIEW
-            therapy.save()
+        for page in queryset.filter(status=Status.DRAFT):
+            page.status = Status.IN_REVIEW
+            page.save()
             count += 1
         self.message_user(
             request,
-            ngettext(
-                "%(count)d treatment sent for review.",
-                "%(count)d treatments sent for review.",
-                count,
-            )
+            ngettext("%(count)d page sent for review.", "%(count)d pages sent for review.", count)
             % {"count": count},
         )
 
     @admin.action(description=_("Publish (medical review done)"), permissions=["publish"])
     def publish(self, request, queryset):
-        for therapy in queryset:
-            therapy.status = Status.PUBLISHED
-            self.record_review(request, therapy)
-            therapy.save()
+        for page in queryset:
+            page.status = Status.PUBLISHED
+            self.record_review(request, page)
+            page.save()
+        count = len(queryset)
         self.message_user(
             request,
-            ngettext(
-                "%(count)d treatment published.", "%(count)d treatments published.", len(queryset)
-            )
-            % {"count": len(queryset)},
+            ngettext("%(count)d page published.", "%(count)d pages published.", count)
+            % {"count": count},
         )
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
+
+
+@admin.register(Therapy)
+class TherapyAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    list_display = [
+        "name", "family", "status", "reviewed_on", "reviewed_by", "review_overdue",
+        "is_fully_translated",
+    ]  # fmt: skip
+    list_filter = ["status", ReviewOverdueFilter, MissingTranslationFilter, "family"]
+    search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en", "body_fr", "body_en"]
+    filter_horizontal = ["sources"]
+    inlines = [TreatmentStepInline, TherapySideEffectInline]
+    change_form_template = "admin/treatments/therapy/change_form.html"
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
@@ -280,26 +279,30 @@ class TherapyAdmin(TranslationColumns, ContentAdmin):
             return response.render()
 
 
+REVIEW_COLUMNS = ["status", "reviewed_on", "review_overdue", "is_fully_translated"]
+REVIEW_FILTERS = ["status", ReviewOverdueFilter, MissingTranslationFilter]
+
+
 @admin.register(SideEffect)
-class SideEffectAdmin(TranslationColumns, ContentAdmin):
-    list_display = ["name", "key", "is_fully_translated"]
-    list_filter = [MissingTranslationFilter]
+class SideEffectAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    list_display = ["name", "key", *REVIEW_COLUMNS]
+    list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en"]
     filter_horizontal = ["sources"]
 
 
 @admin.register(Disease)
-class DiseaseAdmin(TranslationColumns, ContentAdmin):
-    list_display = ["name", "order", "is_fully_translated"]
-    list_filter = [MissingTranslationFilter]
+class DiseaseAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    list_display = ["name", "order", *REVIEW_COLUMNS]
+    list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en"]
     filter_horizontal = ["therapies", "sources"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(TranslationColumns, ContentAdmin):
-    list_display = ["name", "key", "is_fully_translated"]
-    list_filter = [MissingTranslationFilter]
+class GlossaryTermAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    list_display = ["name", "key", *REVIEW_COLUMNS]
+    list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en", "aliases_fr", "aliases_en"]
 
 

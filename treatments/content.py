@@ -39,6 +39,7 @@ from .models import (
 )
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REVIEW_FIELDS = ("status", "reviewed_on", "reviewed_by", "next_review_due")
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,7 @@ class ContentReader:
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path)
-            meta.check_fields({"sources"})
+            meta.check_fields({"sources", *REVIEW_FIELDS})
             sources = meta.key_list("sources", self.content.sources, "source")
             fields = {}
             documents = self.language_documents(folder)
@@ -367,14 +368,22 @@ class ContentReader:
                 and len(documents) == len(LANGUAGE_CODES)
                 and all(doc.ok for doc in documents.values())
             ):
+                fields.update(self.read_review(meta))
                 self.content.side_effects[key] = {"fields": fields, "sources": sources}
 
     # glossary/<key>/{fr.md, en.md}
     def read_glossary(self):
         for key, folder in self.keyed_entries(self.root / "glossary", directories=True):
-            self.check_folder_files(folder, self.language_files())
+            self.check_folder_files(folder, {"term.yaml", *self.language_files()})
             documents = self.language_documents(folder)
             fields = {}
+            meta_path = folder / "term.yaml"  # optional: only when not simply published
+            if meta_path.is_file():
+                meta = self.document(meta_path)
+                meta.check_fields(set(REVIEW_FIELDS))
+                fields.update(self.read_review(meta))
+            else:
+                fields.update(self.read_review(None))
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
@@ -404,9 +413,9 @@ class ContentReader:
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path)
-            meta.check_fields({"order", "therapies", "sources"})
+            meta.check_fields({"order", "therapies", "sources", *REVIEW_FIELDS})
             disease = {
-                "fields": {"order": meta.integer("order")},
+                "fields": {"order": meta.integer("order"), **self.read_review(meta)},
                 "therapies": meta.key_list("therapies", self.content.therapies, "treatment"),
                 "sources": meta.key_list("sources", self.content.sources, "source"),
             }
@@ -448,6 +457,19 @@ class ContentReader:
                 if (language, key) in self.content.synonyms:
                     doc.problem(None, f"'{words[0]}' starts two groups", line)
                 self.content.synonyms[(language, key)] = {"terms": "\n".join(words)}
+
+    @staticmethod
+    def read_review(meta) -> dict:
+        """The workflow fields of a side effect, disease or glossary term: files
+        are reviewed in git, so a page without a status is published."""
+        if meta is None or "status" not in meta.data:
+            values = {"status": Status.PUBLISHED}
+        else:
+            values = {"status": meta.choice("status", Status)}
+        values["reviewed_on"] = meta.date("reviewed_on") if meta else None
+        values["reviewed_by"] = meta.text("reviewed_by", required=False) if meta else ""
+        values["next_review_due"] = meta.date("next_review_due") if meta else None
+        return values
 
     def complete(self, documents) -> bool:
         return len(documents) == len(LANGUAGE_CODES) and all(doc.ok for doc in documents.values())
@@ -762,6 +784,19 @@ def _compact(data: dict) -> dict:
     return {name: value for name, value in data.items() if value not in (None, "", [], {})}
 
 
+def _review(page) -> dict:
+    """Workflow fields to write: none for a page simply published (the default)."""
+    values = _compact(
+        {
+            "status": page.status,
+            "reviewed_on": page.reviewed_on,
+            "reviewed_by": page.reviewed_by,
+            "next_review_due": page.next_review_due,
+        }
+    )
+    return {} if values == {"status": Status.PUBLISHED} else values
+
+
 def _language_values(obj, fields, language):
     return {name: getattr(obj, f"{attr}_{language}") or "" for name, attr in fields.items()}
 
@@ -797,11 +832,13 @@ def export_content(root: Path) -> list[Path]:
             )
             body = getattr(term, f"definition_{language}")
             files[Path("glossary", term.key, f"{language}.md")] = _front_matter(data, body)
+        if _review(term):
+            files[Path("glossary", term.key, "term.yaml")] = _yaml(_review(term))
 
     for effect in SideEffect.objects.prefetch_related("sources").order_by("key"):
         folder = Path("side-effects", effect.key)
         keys = sorted(source.key for source in effect.sources.all())
-        files[folder / "side-effect.yaml"] = _yaml({"sources": keys})
+        files[folder / "side-effect.yaml"] = _yaml({"sources": keys, **_review(effect)})
         for language in LANGUAGE_CODES:
             data = _language_values(
                 effect,
@@ -878,6 +915,7 @@ def export_content(root: Path) -> list[Path]:
                 "order": disease.order,
                 "therapies": [t.key for t in disease.therapies.order_by("order")],
                 "sources": sorted(source.key for source in disease.sources.all()),
+                **_review(disease),
             }
         )
         for language in LANGUAGE_CODES:

@@ -116,7 +116,13 @@ class RenderedMarkdownMixin:
         super().save(*args, **kwargs)
 
 
-class TranslatedSlugQuerySet(models.QuerySet):
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """What the public sees: published after medical review."""
+        return self.filter(status=Status.PUBLISHED)
+
+
+class TranslatedSlugQuerySet(PageQuerySet):
     def with_slug(self, slug: str):
         """Objects whose slug in the active language is `slug`; where that
         translation is missing, the French slug answers (the page falls back)."""
@@ -129,13 +135,20 @@ class TranslatedSlugQuerySet(models.QuerySet):
 
 
 class TranslatedPage(models.Model):
-    """What every translated page shares: a key, a name and a slug per language."""
+    """What every translated page shares: a key, a name and a slug per language,
+    and the review workflow: draft, in review, published (admin.py, roles.py)."""
 
     key = models.SlugField(_("key"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     # NULL, not "", where a translation is missing: slugs are unique per language.
     slug = models.SlugField(_("slug"), max_length=200, unique=True, null=True)  # noqa: DJ001
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    reviewed_on = models.DateField(_("last medical review"), null=True, blank=True)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=200, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
 
     # The translated fields that must be filled for a language to count as translated.
     required_translations: tuple[str, ...] = ("name", "slug")
@@ -193,11 +206,6 @@ class Source(models.Model):
         return f"{self.publisher}: {self.title}"
 
 
-class TherapyQuerySet(TranslatedSlugQuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-
 class Therapy(RenderedMarkdownMixin, TranslatedPage):
     family = models.CharField(_("family"), max_length=30, choices=Family.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -217,25 +225,20 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         ),
     )
     warning_signs_html = models.TextField(editable=False, default="")
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    reviewed_on = models.DateField(_("last medical review"), null=True, blank=True)
-    reviewed_by = models.CharField(_("reviewed by"), max_length=200, blank=True)
-    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
 
     markdown_fields = ("body", "daily_life", "warning_signs")
     glossary_field = "body"
     required_translations = ("name", "slug", "summary", "body")
 
-    objects = TherapyQuerySet.as_manager()
+    objects = TranslatedSlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "key"]
         verbose_name = _("treatment")
         verbose_name_plural = _("treatments")
-        permissions = [("publish_therapy", _("Can publish a treatment after medical review"))]
+        # One permission publishes every kind of page (the codename is historical).
+        permissions = [("publish_therapy", _("Can publish content after medical review"))]
 
     def get_absolute_url(self):
         return reverse("treatments:therapy", kwargs={"slug": self.slug})
@@ -269,8 +272,8 @@ class TreatmentStep(RenderedMarkdownMixin, models.Model):
 
 class SideEffectQuerySet(TranslatedSlugQuerySet):
     def published(self):
-        """Side effects that a published treatment causes: the only ones the public sees."""
-        return self.filter(therapies__therapy__status=Status.PUBLISHED).distinct()
+        """Published side effects that a published treatment causes."""
+        return super().published().filter(therapies__therapy__status=Status.PUBLISHED).distinct()
 
 
 class SideEffect(RenderedMarkdownMixin, TranslatedPage):
@@ -374,7 +377,7 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
 
 class GlossaryQuerySet(TranslatedSlugQuerySet):
     def for_linking(self, language) -> list[GlossaryEntry]:
-        """The glossary as link_glossary_terms needs it, in `language`."""
+        """The published glossary as link_glossary_terms needs it, in `language`."""
         with override(language):
             return [
                 GlossaryEntry(
@@ -383,7 +386,9 @@ class GlossaryQuerySet(TranslatedSlugQuerySet):
                     url=term.get_absolute_url(),
                     definition=first_sentence(plain_text(term.definition_html)),
                 )
-                for term in self.exclude(**{build_localized_fieldname("name", language): ""})
+                for term in self.published().exclude(
+                    **{build_localized_fieldname("name", language): ""}
+                )
             ]
 
 

@@ -89,10 +89,10 @@ def _documents(language):
                 [effect.summary, plain_text(effect.body_html), plain_text(effect.self_care_html)]
             )
             yield "side-effect", effect.name, text, effect.get_absolute_url()
-        for disease in Disease.objects.all():
+        for disease in Disease.objects.published():
             text = f"{disease.summary} {plain_text(disease.body_html)}"
             yield "disease", disease.name, text, disease.get_absolute_url()
-        for term in GlossaryTerm.objects.all():
+        for term in GlossaryTerm.objects.published():
             text = f"{plain_text(term.definition_html)} ({', '.join(term.forms(language))})"
             yield "glossary", term.name, text, term.get_absolute_url()
 

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import SideEffect, Therapy
+from .models import Disease, SideEffect, Therapy
 
 
 class PortalSitemap(Sitemap):
@@ -14,7 +14,13 @@ class PortalSitemap(Sitemap):
 
 class PagesSitemap(PortalSitemap):
     def items(self):
-        return ["treatments:home", "treatments:therapy-list", "treatments:side-effect-list"]
+        return [
+            "treatments:home",
+            "treatments:therapy-list",
+            "treatments:side-effect-list",
+            "treatments:disease-list",
+            "treatments:glossary",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -41,9 +47,18 @@ class SideEffectSitemap(PortalSitemap):
         return side_effect.updated_at
 
 
+class DiseaseSitemap(PortalSitemap):
+    def items(self):
+        return Disease.objects.published()
+
+    def lastmod(self, disease):
+        return disease.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "treatments": TherapySitemap,
     "guides": SideEffectsGuideSitemap,
     "side-effects": SideEffectSitemap,
+    "diseases": DiseaseSitemap,
 }

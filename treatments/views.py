@@ -14,6 +14,7 @@ from .models import (
     Family,
     GlossaryTerm,
     SideEffect,
+    Status,
     Therapy,
     TherapySideEffect,
     Timing,
@@ -71,13 +72,20 @@ def therapy_breadcrumbs():
     return [(reverse("treatments:therapy-list"), _("All treatments"))]
 
 
+def published_rows():
+    """A treatment's side-effect rows whose side effect is published."""
+    return TherapySideEffect.objects.filter(side_effect__status=Status.PUBLISHED).select_related(
+        "side_effect"
+    )
+
+
 def with_article_data(therapies):
     """Everything a treatment's article shows, in a fixed number of queries."""
     return therapies.prefetch_related(
         "steps",
         "sources",
-        Prefetch("side_effects", queryset=TherapySideEffect.objects.select_related("side_effect")),
-        "diseases",
+        Prefetch("side_effects", queryset=published_rows()),
+        Prefetch("diseases", queryset=Disease.objects.published()),
     )
 
 
@@ -128,10 +136,9 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
     context_object_name = "therapy"
 
     def get_object(self, queryset=None):
-        rows = TherapySideEffect.objects.select_related("side_effect")
         return get_by_slug(
             Therapy.objects.published().prefetch_related(
-                "sources", Prefetch("side_effects", queryset=rows)
+                "sources", Prefetch("side_effects", queryset=published_rows())
             ),
             self.kwargs["slug"],
         )
@@ -216,7 +223,7 @@ class DiseaseListView(TemplateView):
     template_name = "treatments/disease_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(diseases=Disease.objects.all(), **kwargs)
+        return super().get_context_data(diseases=Disease.objects.published(), **kwargs)
 
 
 class DiseaseDetailView(TranslatedObjectMixin, DetailView):
@@ -225,7 +232,7 @@ class DiseaseDetailView(TranslatedObjectMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_by_slug(
-            Disease.objects.prefetch_related(
+            Disease.objects.published().prefetch_related(
                 "sources", Prefetch("therapies", queryset=Therapy.objects.published())
             ),
             self.kwargs["slug"],
@@ -240,7 +247,8 @@ class GlossaryView(TemplateView):
     template_name = "treatments/glossary.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(terms=by_name(GlossaryTerm.objects.all()), **kwargs)
+        terms = by_name(GlossaryTerm.objects.published())
+        return super().get_context_data(terms=terms, **kwargs)
 
 
 # Translators: example searches offered when a search finds nothing; words of the articles.

@@ -58,7 +58,7 @@ def test_an_edit_reaches_the_english_page_once_a_reviewer_publishes(browser, liv
     page.locator(f"input[name=_selected_action][value='{therapy.pk}']").check()
     page.select_option("select[name=action]", "publish")
     page.click("button[name=index]")
-    expect(page.locator(".messagelist")).to_contain_text("1 treatment published")
+    expect(page.locator(".messagelist")).to_contain_text("1 page published")
 
     page.goto(f"{live_server.url}/en/treatments/chemotherapy/")
     expect(page.locator("h1")).to_have_text("Chemotherapy, explained")
