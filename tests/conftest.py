@@ -14,6 +14,14 @@ LANGUAGES = ["fr", "en"]
 CONTENT_SNAPSHOT = {}
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their live server needs transactional tests, which
+    empty the tables when they end. (pytest-django orders transactional tests
+    last, but pytest's grouping by the browser parameter can undo it.)"""
+    items.sort(key=lambda item: "browser" in item.path.parts)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the portal's real content, loaded once."""

@@ -226,3 +226,22 @@ def test_side_effects_diseases_and_glossary_terms_go_through_review_too(client):
     assert client.get("/en/diseases/multiple-myeloma/").status_code == 404
     GlossaryTerm.objects.filter(key="aplasia").update(status=Status.DRAFT)
     assert 'id="aplasia"' not in client.get("/en/glossary/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "key", "text"),
+    [("sideeffect", "fatigue", "Fatigue"), ("disease", "multiple-myeloma", "Multiple myeloma")],
+)
+def test_drafts_of_every_page_kind_can_be_previewed(client, model, key, text):
+    from django.apps import apps
+
+    page = apps.get_model("treatments", model).objects.get(key=key)
+    page.status = Status.DRAFT
+    page.save()
+    assert client.get(page.get_absolute_url()).status_code == 404
+    staff(client, EDITORS, "editor")
+    change = client.get(f"/admin/treatments/{model}/{page.pk}/change/").content.decode()
+    preview = f"/admin/treatments/{model}/{page.pk}/preview/en/"
+    assert f'href="{preview}"' in change
+    html = client.get(preview).content.decode()
+    assert "Preview for staff" in html and text in html

@@ -30,7 +30,7 @@ from .models import (
     TreatmentStep,
 )
 from .roles import can_publish, is_translator
-from .views import TherapyPreviewView
+from .views import DiseasePreviewView, SideEffectPreviewView, TherapyPreviewView
 
 REVIEW_PERIOD = datetime.timedelta(days=365)
 
@@ -245,6 +245,30 @@ class ReviewWorkflow:
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
+    # The page as patients will see it, for staff, whatever its status.
+    preview_view_class = None
+    change_form_template = "admin/treatments/change_form.html"
+
+    def get_urls(self):
+        if self.preview_view_class is None:
+            return super().get_urls()
+        preview = self.admin_site.admin_view(self.preview_view)
+        name = f"treatments_{self.model._meta.model_name}_preview"
+        return [path("<int:pk>/preview/<str:language>/", preview, name=name), *super().get_urls()]
+
+    def preview_view(self, request, pk, language):
+        if language not in LANGUAGE_CODES:
+            raise Http404("No such language.")
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        with translation.override(language):
+            return self.preview_view_class.as_view()(request, pk=pk).render()
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if self.preview_view_class is not None:
+            context["preview_url_name"] = f"admin:treatments_{self.model._meta.model_name}_preview"
+        return super().render_change_form(request, context, *args, **kwargs)
+
 
 @admin.register(Therapy)
 class TherapyAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
@@ -256,27 +280,7 @@ class TherapyAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en", "body_fr", "body_en"]
     filter_horizontal = ["sources"]
     inlines = [TreatmentStepInline, TherapySideEffectInline]
-    change_form_template = "admin/treatments/therapy/change_form.html"
-
-    def get_urls(self):
-        preview = self.admin_site.admin_view(self.preview_view)
-        return [
-            path(
-                "<int:pk>/preview/<str:language>/",
-                preview,
-                name="treatments_therapy_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    def preview_view(self, request, pk, language):
-        if language not in LANGUAGE_CODES:
-            raise Http404("No such language.")
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        with translation.override(language):
-            response = TherapyPreviewView.as_view()(request, pk=pk)
-            return response.render()
+    preview_view_class = TherapyPreviewView
 
 
 REVIEW_COLUMNS = ["status", "reviewed_on", "review_overdue", "is_fully_translated"]
@@ -285,6 +289,7 @@ REVIEW_FILTERS = ["status", ReviewOverdueFilter, MissingTranslationFilter]
 
 @admin.register(SideEffect)
 class SideEffectAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    preview_view_class = SideEffectPreviewView
     list_display = ["name", "key", *REVIEW_COLUMNS]
     list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en"]
@@ -293,6 +298,7 @@ class SideEffectAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
 
 @admin.register(Disease)
 class DiseaseAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    preview_view_class = DiseasePreviewView
     list_display = ["name", "order", *REVIEW_COLUMNS]
     list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en"]

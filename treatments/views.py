@@ -93,8 +93,11 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/therapy_detail.html"
     context_object_name = "therapy"
 
+    def page_queryset(self, pages):
+        return with_article_data(pages)
+
     def get_object(self, queryset=None):
-        return get_by_slug(with_article_data(Therapy.objects.published()), self.kwargs["slug"])
+        return get_by_slug(self.page_queryset(Therapy.objects.published()), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         therapy = self.object
@@ -105,26 +108,6 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
             ),
             **kwargs,
         )
-
-
-class TherapyPreviewView(TherapyDetailView):
-    """Staff only (wrapped by the admin): the article exactly as patients will
-    see it, whatever its status, in the language of the address."""
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(with_article_data(Therapy.objects.all()), pk=self.kwargs["pk"])
-
-    def get_translated_url(self):
-        return reverse("admin:treatments_therapy_preview", args=[self.object.pk, get_language()])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
@@ -187,18 +170,17 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/side_effect_detail.html"
     context_object_name = "side_effect"
 
-    def get_object(self, queryset=None):
+    def page_queryset(self, pages):
         rows = (
             TherapySideEffect.objects.filter(therapy__in=Therapy.objects.published())
             .select_related("therapy")
             .order_by("therapy__order")
         )
-        return get_by_slug(
-            SideEffect.objects.published().prefetch_related(
-                "sources", Prefetch("therapies", queryset=rows)
-            ),
-            self.kwargs["slug"],
-        )
+        return pages.prefetch_related("sources", Prefetch("therapies", queryset=rows))
+
+    def get_object(self, queryset=None):
+        published = self.page_queryset(SideEffect.objects.published())
+        return get_by_slug(published, self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         side_effect = self.object
@@ -230,13 +212,12 @@ class DiseaseDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/disease_detail.html"
     context_object_name = "disease"
 
+    def page_queryset(self, pages):
+        therapies = Prefetch("therapies", queryset=Therapy.objects.published())
+        return pages.prefetch_related("sources", therapies)
+
     def get_object(self, queryset=None):
-        return get_by_slug(
-            Disease.objects.published().prefetch_related(
-                "sources", Prefetch("therapies", queryset=Therapy.objects.published())
-            ),
-            self.kwargs["slug"],
-        )
+        return get_by_slug(self.page_queryset(Disease.objects.published()), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         crumbs = [(reverse("treatments:disease-list"), _("Blood cancers"))]
@@ -266,3 +247,37 @@ class SearchView(TemplateView):
         return super().get_context_data(
             query=query, results=results, search_examples=SEARCH_EXAMPLES, **kwargs
         )
+
+
+class PreviewMixin:
+    """Staff only (the admin wraps it): a page exactly as patients will see it,
+    whatever its status, in the language of the address."""
+
+    def get_object(self, queryset=None):
+        pages = self.page_queryset(self.model.objects.all())
+        return get_object_or_404(pages, pk=self.kwargs["pk"])
+
+    def get_translated_url(self):
+        name = f"admin:treatments_{self.model._meta.model_name}_preview"
+        return reverse(name, args=[self.object.pk, get_language()])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class TherapyPreviewView(PreviewMixin, TherapyDetailView):
+    model = Therapy
+
+
+class SideEffectPreviewView(PreviewMixin, SideEffectDetailView):
+    model = SideEffect
+
+
+class DiseasePreviewView(PreviewMixin, DiseaseDetailView):
+    model = Disease
