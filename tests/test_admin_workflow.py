@@ -245,3 +245,10 @@ def test_drafts_of_every_page_kind_can_be_previewed(client, model, key, text):
     assert f'href="{preview}"' in change
     html = client.get(preview).content.decode()
     assert "Preview for staff" in html and text in html
+
+
+def test_a_preview_in_an_unknown_language_is_a_404(client):
+    therapy = make_therapy(status=Status.DRAFT)
+    staff(client, EDITORS, "editor")
+    assert client.get(f"/admin/treatments/therapy/{therapy.pk}/preview/de/").status_code == 404
+    assert client.get("/admin/treatments/therapy/999999/preview/fr/").status_code == 404

@@ -167,3 +167,24 @@ def test_a_step_removed_from_the_files_is_removed_from_the_page(content_copy):
     output = load(content_copy)
     assert re.search(r"^treatment steps: .*\b1 deleted\b", output, re.MULTILINE)
     assert not therapy.steps.filter(key=first_step).exists()
+
+
+def test_a_synonym_group_of_one_word_is_refused_with_its_line(content_copy):
+    path = content_copy / "synonyms/en.yaml"
+    path.write_text("- [CAR-T, CART]\n- [lonely, '  ']\n", encoding="utf-8")
+    with pytest.raises(
+        CommandError, match=r"synonyms/en.yaml, line 2: group 2 must list two words"
+    ):
+        load(content_copy)
+
+
+def test_a_glossary_term_can_be_held_back_as_a_draft(content_copy, client):
+    from treatments.models import GlossaryTerm
+
+    (content_copy / "glossary/aplasia/term.yaml").write_text("status: draft\n", encoding="utf-8")
+    load(content_copy)
+    assert GlossaryTerm.objects.get(key="aplasia").status == "draft"
+    assert 'id="aplasia"' not in client.get("/en/glossary/").content.decode()
+    (content_copy / "glossary/aplasia/term.yaml").write_text("status: maybe\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"term.yaml, line 1, field 'status': 'maybe'"):
+        load(content_copy)

@@ -449,10 +449,14 @@ class ContentReader:
             doc = self.document(path, expected=list)
             for index, group in enumerate(doc.data if doc.ok else []):
                 line = doc.lines.get(f"[{index}]")
-                if not isinstance(group, list) or len(group) < 2:
+                words = (
+                    [str(word).strip() for word in group if str(word).strip()]
+                    if isinstance(group, list)
+                    else []
+                )
+                if len(words) < 2:
                     doc.problem(None, f"group {index + 1} must list two words or more", line)
                     continue
-                words = [str(word).strip() for word in group if str(word).strip()]
                 key = slugify(words[0]) or f"group-{index + 1}"
                 if (language, key) in self.content.synonyms:
                     doc.problem(None, f"'{words[0]}' starts two groups", line)
