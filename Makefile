@@ -27,7 +27,7 @@ setup: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "gettext is missing: install it (apt-get install gettext), then run make again." >&2; exit 1; }
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py load_content
+	$(PY) manage.py load_content --initial
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Hémato-Info needs Python 3.12 or newer, and none was found: install it (e.g. 'pyenv install 3.12' or 'apt-get install python3.12'), then run make again." >&2; exit 1; }

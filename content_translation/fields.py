@@ -86,18 +86,20 @@ def translated_field_names(model) -> list[str]:
 
 
 def content_objects() -> Iterator:
-    """Every translated object, page by page: a treatment, then its steps and
-    its side-effect rows; then side effects, diseases and glossary terms."""
-    therapies = Therapy.objects.order_by("order", "key").prefetch_related(
-        "steps", "side_effects__side_effect"
+    """Every translated working version, page by page: a treatment, then its
+    steps and its side-effect rows; then side effects, diseases and glossary terms."""
+    therapies = (
+        Therapy.objects.working()
+        .order_by("order", "key")
+        .prefetch_related("steps", "side_effects__side_effect")
     )
     for therapy in therapies:
         yield therapy
         yield from therapy.steps.all()
         yield from therapy.side_effects.all()
-    yield from SideEffect.objects.order_by("key")
-    yield from Disease.objects.order_by("order", "key")
-    yield from GlossaryTerm.objects.order_by("key")
+    yield from SideEffect.objects.working().order_by("key")
+    yield from Disease.objects.working().order_by("order", "key")
+    yield from GlossaryTerm.objects.working().order_by("key")
 
 
 @dataclass(frozen=True)

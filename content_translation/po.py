@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 
-from treatments.models import Disease, GlossaryTerm, SideEffect, Therapy
+from treatments import publishing
 
 from .fields import (
     CONTENT_SOURCE_LANGUAGE,
@@ -268,27 +268,10 @@ def import_po(path: Path, language: str) -> ImportReport:
             for name, value in values.items():
                 setattr(obj, name, value)
             fill_slug(obj, language)
-            obj.save()  # renders the HTML; the page cache's signals see it
+            obj.save()  # the working version: patients see it once a reviewer publishes it
+            publishing.changed(obj)
         report.objects_saved = len(changes)
-        terms = {obj: values for obj, values in changes.items() if isinstance(obj, GlossaryTerm)}
-        if terms:
-            render_glossary_pages(terms, language)
     return report
-
-
-def render_glossary_pages(terms: dict, language: str) -> None:
-    """Pages carry the glossary's definitions in their HTML (treatments/models.py):
-    those that link a changed term are rendered again, and all of them when a
-    term's name or other names changed, as these decide which words are linked."""
-    words = {build_localized_fieldname(name, language) for name in ("name", "aliases")}
-    renamed = any(words & values.keys() for values in terms.values())
-    slug = build_localized_fieldname("slug", language)
-    anchors = [f'#{getattr(term, slug)}"' for term in terms]
-    for model in (Therapy, SideEffect, Disease):
-        html_field = build_localized_fieldname(f"{model.glossary_field}_html", language)
-        for page in model.objects.all():
-            if renamed or any(anchor in getattr(page, html_field) for anchor in anchors):
-                page.save()
 
 
 def remember(translations: dict, memory: Memory) -> int:
@@ -326,7 +309,7 @@ def fill_slug(obj, language: str) -> None:
     base = slugify(name)[:190] or obj.key
     slug, number = base, 1
     model = type(obj)
-    while model.objects.filter(**{slug_field: slug}).exclude(pk=obj.pk).exists():
+    while model.objects.working().filter(**{slug_field: slug}).exclude(pk=obj.pk).exists():
         number += 1
         slug = f"{base}-{number}"
     setattr(obj, slug_field, slug)

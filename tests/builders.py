@@ -1,8 +1,10 @@
 """Small builders of test content, independent of the files in content/."""
 
-import datetime
 import itertools
 
+from django.contrib.auth.models import Group, User
+
+from treatments import publishing
 from treatments.models import (
     Action,
     Family,
@@ -10,13 +12,41 @@ from treatments.models import (
     Onset,
     SideEffect,
     Source,
+    StaffProfile,
     Status,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
 )
+from treatments.roles import REVIEWERS
 
 _numbers = itertools.count(1)
+
+
+def make_reviewer(username="reviewer", first_name="Jeanne", last_name="Martin",
+                  qualification_fr="hématologue", qualification_en="haematologist"):  # fmt: skip
+    """A medical reviewer who may sign reviews: full name and qualification."""
+    user = User.objects.create_user(
+        username, password="a-long-test-password", is_staff=True,
+        first_name=first_name, last_name=last_name,
+    )  # fmt: skip
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    StaffProfile.objects.create(
+        user=user, qualification_fr=qualification_fr, qualification_en=qualification_en
+    )
+    return user
+
+
+def created(obj, status, reviewer=None):
+    """A working version saved with `status`; published ones get their live version."""
+    if status == Status.PUBLISHED:
+        obj.status = Status.DRAFT
+        obj.save()
+        publishing.publish(obj, reviewer)
+    else:
+        obj.status = status
+        obj.save()
+    return obj
 
 
 def make_source(**fields):
@@ -29,14 +59,14 @@ def make_source(**fields):
         "year": 2025,
         "language": "fr",
     }
-    return Source.objects.create(**{**values, **fields})
+    status = fields.pop("status", Status.PUBLISHED)
+    return created(Source(**{**values, **fields}), status)
 
 
 def make_side_effect(**fields):
     number = next(_numbers)
     values = {
         "key": f"test-effect-{number}",
-        "status": Status.PUBLISHED,
         "name_fr": f"Effet test {number}",
         "name_en": f"Test effect {number}",
         "slug_fr": f"effet-test-{number}",
@@ -50,21 +80,18 @@ def make_side_effect(**fields):
         "warning_signs_fr": "- Fièvre : appelez l’équipe.",
         "warning_signs_en": "- Fever: call the team.",
     }
-    side_effect = SideEffect(**{**values, **fields})
-    side_effect.save()
-    return side_effect
+    status = fields.pop("status", Status.PUBLISHED)
+    return created(SideEffect(**{**values, **fields}), status)
 
 
-def make_therapy(steps=0, side_effects=0, sources=0, **fields):
-    """A published treatment with the given number of steps, side-effect rows and sources."""
+def make_therapy(steps=0, side_effects=0, sources=0, reviewer=None, **fields):
+    """A published treatment with the given number of steps, side-effect rows and
+    sources (reviewed by `reviewer`, or "medical review pending")."""
     number = next(_numbers)
     values = {
         "key": f"test-therapy-{number}",
         "family": Family.CONVENTIONAL,
         "order": 100 + number,
-        "status": Status.PUBLISHED,
-        "reviewed_on": datetime.date(2026, 11, 1),
-        "reviewed_by": "Dr Test",
         "name_fr": f"Traitement test {number}",
         "name_en": f"Test treatment {number}",
         "slug_fr": f"traitement-test-{number}",
@@ -74,6 +101,7 @@ def make_therapy(steps=0, side_effects=0, sources=0, **fields):
         "body_fr": "## Qu’est-ce que c’est ?\n\nUn texte.",
         "body_en": "## What is it?\n\nA text.",
     }
+    status = fields.pop("status", Status.PUBLISHED)
     therapy = Therapy(**{**values, **fields})
     therapy.save()
     for index in range(steps):
@@ -100,4 +128,4 @@ def make_therapy(steps=0, side_effects=0, sources=0, **fields):
             notes_en="Note.",
         )
     therapy.sources.set([make_source() for _ in range(sources)])
-    return therapy
+    return created(therapy, status, reviewer)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
 
-from treatments.models import SideEffect, Source, Therapy, TherapySideEffect, TreatmentStep
+from treatments.models import ContentChange, ImportRecord, content_models
 
 LANGUAGES = ["fr", "en"]
 
@@ -29,7 +29,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
         objects = [
             instance
-            for model in (Source, SideEffect, Therapy, TreatmentStep, TherapySideEffect)
+            for model in (*content_models(), ImportRecord, ContentChange)
             for instance in model.objects.order_by("pk")
         ]
         CONTENT_SNAPSHOT["json"] = serializers.serialize("json", objects)

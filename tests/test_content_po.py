@@ -9,7 +9,8 @@ from django.utils.translation import override
 
 from content_translation.models import SegmentTranslation
 from content_translation.segments import rebuild, same_shape, segment_texts, split_markdown
-from treatments.models import GlossaryTerm, Therapy
+from treatments import publishing
+from treatments.models import GlossaryTerm, Status, Therapy
 
 from .builders import make_therapy
 
@@ -100,7 +101,7 @@ def test_export_has_one_entry_per_segment_with_the_current_translation(tmp_path)
 
 
 def test_an_edited_translation_is_imported_and_shown_on_the_english_page(client, tmp_path):
-    therapy = Therapy.objects.get(key="car-t")
+    therapy = Therapy.objects.working().get(key="car-t")
     english_page(client, therapy, guide=True)  # now in the page cache
     path = tmp_path / "content.po"
     po = export(path)
@@ -111,9 +112,14 @@ def test_an_edited_translation_is_imported_and_shown_on_the_english_page(client,
     output = import_po(path)
 
     assert "updated: therapy:car-t:warning_signs" in output
+    # A translation is a working version: online once a reviewer publishes it.
+    therapy.refresh_from_db()
+    assert therapy.status == Status.IN_REVIEW
+    html = english_page(client, therapy, guide=True)
+    assert "A brand-new warning sign" not in html
+    publishing.publish(therapy)
     html = english_page(client, therapy, guide=True)
     assert "<strong>A brand-new warning sign</strong>: call the centre at once." in html
-    therapy.refresh_from_db()
     assert "- **A brand-new warning sign**: call the centre at once." in therapy.warning_signs_en
     assert therapy.warning_signs_fr.startswith("- **Fièvre")  # the French is untouched
     remembered = SegmentTranslation.objects.get(language="en", context=item.msgctxt)
@@ -123,7 +129,7 @@ def test_an_edited_translation_is_imported_and_shown_on_the_english_page(client,
 def test_a_changed_french_source_comes_back_fuzzy_and_the_page_keeps_its_translation(
     client, tmp_path
 ):
-    therapy = Therapy.objects.get(key="car-t")
+    therapy = Therapy.objects.working().get(key="car-t")
     path = tmp_path / "content.po"
     po = export(path)
     paragraph = first_entry(po, "therapy:car-t:body:", "paragraph")
@@ -132,11 +138,13 @@ def test_a_changed_french_source_comes_back_fuzzy_and_the_page_keeps_its_transla
     import_po(path)
     old_french = paragraph.msgid
     therapy.refresh_from_db()
+    publishing.publish(therapy)
 
     blocks = split_markdown(therapy.body_fr)
     texts = [text + " Ajout." if text == old_french else text for text in segment_texts(blocks)]
     therapy.body_fr = rebuild(blocks, texts)
     therapy.save()
+    publishing.publish(therapy)
     po = export(path)
 
     entry = po.find(paragraph.msgctxt, by="msgctxt")
@@ -151,6 +159,7 @@ def test_a_changed_french_source_comes_back_fuzzy_and_the_page_keeps_its_transla
     entry.msgstr = "The second translation, with the addition."
     po.save()
     import_po(path)
+    publishing.publish(therapy)
     html = english_page(client, therapy)
     assert "The first translation of this paragraph." in html
     assert "The second translation" not in html
@@ -160,6 +169,7 @@ def test_a_changed_french_source_comes_back_fuzzy_and_the_page_keeps_its_transla
     entry.previous_msgid = None
     po.save()
     import_po(path)
+    publishing.publish(therapy)
     html = english_page(client, therapy)
     assert "The second translation, with the addition." in html
     assert "The first translation" not in html
@@ -191,8 +201,8 @@ def test_a_new_page_gets_its_english_fields_and_slug_from_the_file(tmp_path):
     assert f"kept as it is: {prefix}body (1 segment without a translation)" in output
 
 
-def test_a_translated_glossary_definition_reaches_the_pages_that_use_the_term(tmp_path):
-    term = GlossaryTerm.objects.get(key="leukapheresis")
+def test_a_translated_glossary_definition_reaches_the_pages_that_use_the_term(client, tmp_path):
+    term = GlossaryTerm.objects.working().get(key="leukapheresis")
     path = tmp_path / "content.po"
     po = export(path)
     po.find(
@@ -200,23 +210,27 @@ def test_a_translated_glossary_definition_reaches_the_pages_that_use_the_term(tm
     ).msgstr = "A brand-new definition of this word. It has a second sentence."
     po.save()
     import_po(path)
-    therapy = Therapy.objects.get(key="car-t")
-    assert f'href="/en/glossary/#{term.slug_en}"' in therapy.body_html_en
-    assert "A brand-new definition of this word.</span>" in therapy.body_html_en
+    therapy = Therapy.objects.working().get(key="car-t")
+    assert "A brand-new definition" not in english_page(client, therapy)
+    term.refresh_from_db()
+    publishing.publish(term)
+    html = english_page(client, therapy)
+    assert f'href="/en/glossary/#{term.slug_en}"' in html
+    assert "A brand-new definition of this word.</span>" in html
 
 
 # --- Files that are refused -----------------------------------------------------------------
 
 
 def assert_nothing_written(therapy_before):
-    therapy = Therapy.objects.get(pk=therapy_before.pk)
+    therapy = Therapy.objects.working().get(pk=therapy_before.pk)
     assert therapy.body_en == therapy_before.body_en
     assert therapy.warning_signs_en == therapy_before.warning_signs_en
     assert not SegmentTranslation.objects.exists()
 
 
 def test_a_malformed_file_is_refused_with_its_line_and_writes_nothing(tmp_path):
-    therapy = Therapy.objects.get(key="car-t")
+    therapy = Therapy.objects.working().get(key="car-t")
     path = tmp_path / "content.po"
     po = export(path)
     first_entry(po, "therapy:car-t:body:", "paragraph").msgstr = "A valid edit."
@@ -235,7 +249,7 @@ def test_a_malformed_file_is_refused_with_its_line_and_writes_nothing(tmp_path):
 
 
 def test_an_entry_that_no_longer_matches_the_content_is_refused_by_name(tmp_path):
-    therapy = Therapy.objects.get(key="car-t")
+    therapy = Therapy.objects.working().get(key="car-t")
     path = tmp_path / "content.po"
     po = export(path)
     po.find("therapy:car-t:body:1", by="msgctxt").msgstr = "A valid edit."
@@ -262,7 +276,7 @@ def test_an_entry_that_no_longer_matches_the_content_is_refused_by_name(tmp_path
     ],
 )
 def test_unknown_entries_and_broken_shapes_are_refused(tmp_path, context, translation, problem):
-    therapy = Therapy.objects.get(key="car-t")
+    therapy = Therapy.objects.working().get(key="car-t")
     path = tmp_path / "content.po"
     po = export(path)
     entry = po.find(context, by="msgctxt")

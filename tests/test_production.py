@@ -7,9 +7,13 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import override
 
+from treatments import publishing
 from treatments.models import Disease, SideEffect, Therapy
+
+from .builders import make_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -80,19 +84,22 @@ def test_the_second_visit_is_served_from_the_cache(client, django_assert_num_que
     assert "Cellules CAR-T" in response.content.decode()
 
 
-def test_a_saved_change_reaches_the_next_visitor_at_once(client):
+def test_a_published_change_reaches_the_next_visitor_at_once(client):
     url = "/en/treatments/car-t-cell-therapy/"
     assert "CAR-T cell therapy" in client.get(url).content.decode()
-    therapy = Therapy.objects.get(key="car-t")
+    therapy = Therapy.objects.working().get(key="car-t")
     therapy.summary_en = "A new summary, reviewed today."
     therapy.save()
+    assert "A new summary, reviewed today." not in client.get(url).content.decode()
+    publishing.publish(therapy)
     assert "A new summary, reviewed today." in client.get(url).content.decode()
-    # A shared side effect changed on its own invalidates the guides that show it.
+    # A shared side effect published on its own invalidates the guides that show it.
     guide = "/en/treatments/car-t-cell-therapy/side-effects/"
     client.get(guide)
-    fatigue = SideEffect.objects.get(key="fatigue")
+    fatigue = SideEffect.objects.working().get(key="fatigue")
     fatigue.name_en = "Tiredness (fatigue)"
     fatigue.save()
+    publishing.publish(fatigue)
     assert "Tiredness (fatigue)" in client.get(guide).content.decode()
 
 
@@ -110,7 +117,7 @@ def test_a_revisit_with_the_etag_gets_a_304(client):
 
 def test_the_sitemap_lists_both_languages_with_alternates(client):
     xml = client.get("/sitemap.xml").content.decode()
-    therapy = Therapy.objects.get(key="car-t")
+    therapy = Therapy.objects.working().get(key="car-t")
     for language in ("fr", "en"):
         with override(language):
             for url in (therapy.get_absolute_url(), therapy.get_side_effects_url()):
@@ -134,15 +141,26 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
         ("/en/side-effects/fatigue/", "MedicalSignOrSymptom"),
     ],
 )
-def test_json_ld_describes_a_reviewed_medical_page(client, path, about):
-    html = client.get(path).content.decode()
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    data = json.loads(block.group(1))
+def test_json_ld_claims_a_review_only_when_a_reviewer_signed_one(client, path, about):
+    def structured_data():
+        html = client.get(path).content.decode()
+        block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        return json.loads(block.group(1))
+
+    data = structured_data()
     assert data["@type"] == "MedicalWebPage"
     assert data["about"]["@type"] == about
-    assert data["lastReviewed"] == "2026-11-22"
-    if about == "MedicalTherapy":
-        assert data["reviewedBy"] == {"@type": "Organization", "name": "Hémato-Info"}
+    assert "lastReviewed" not in data and "reviewedBy" not in data
+    key = "fatigue" if about == "MedicalSignOrSymptom" else "car-t"
+    model = SideEffect if about == "MedicalSignOrSymptom" else Therapy
+    publishing.publish(model.objects.working().get(key=key), make_reviewer())
+    data = structured_data()
+    assert data["lastReviewed"] == timezone.localdate().isoformat()
+    assert data["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Jeanne Martin",
+        "jobTitle": "hématologue" if path.startswith("/fr/") else "haematologist",
+    }
 
 
 def test_json_ld_cannot_close_its_script_element():

@@ -1,15 +1,17 @@
 """The staff's admin: both languages side by side in tabs, history of every
 change, the review workflow of treatments, and roles (roles.py)."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
-from django.urls import path
-from django.utils import timezone, translation
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -17,22 +19,24 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import publishing
+from .diff import version_diff
 from .models import (
     LANGUAGE_CODES,
     Disease,
     GlossaryTerm,
     SideEffect,
     Source,
+    StaffProfile,
     Status,
     SynonymGroup,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
+    translated_fields,
 )
-from .roles import can_publish, is_translator
+from .roles import is_translator
 from .views import DiseasePreviewView, SideEffectPreviewView, TherapyPreviewView
-
-REVIEW_PERIOD = datetime.timedelta(days=365)
 
 
 def written_fields(model):
@@ -123,15 +127,14 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("overdue (more than 12 months)")), ("due", _("up to date"))]
+        return [("overdue", _("overdue or never done")), ("due", _("up to date"))]
 
     def queryset(self, request, queryset):
-        limit = timezone.localdate() - REVIEW_PERIOD
-        overdue = Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=limit)
+        overdue = queryset.review_overdue()
         if self.value() == "overdue":
-            return queryset.filter(overdue)
+            return overdue
         if self.value() == "due":
-            return queryset.exclude(overdue)
+            return queryset.exclude(pk__in=overdue.values("pk"))
         return queryset
 
 
@@ -165,96 +168,187 @@ class TranslationColumns:
         return settings.LANGUAGES
 
 
-class ReviewWorkflow:
-    """Draft → in review → published, for every kind of page. Only medical
-    reviewers publish; publishing records who reviewed and when; a change by
-    anyone else to a published page sends it back to review."""
+def restore_fields_not_in_form(obj, form) -> bool:
+    """A save changes only what its form showed. The rest (the review record,
+    the live version, what a translator may not change, a read-only key) is
+    taken from the database, also when History hands an old version to the form.
+    Returns whether the object now differs from the database."""
+    stored = type(obj).objects.get(pk=obj.pk)
+    originals = translated_fields(type(obj))
+    differs = False
+    for model_field in type(obj)._meta.concrete_fields:
+        name = model_field.name
+        if name in originals or model_field.primary_key:
+            continue
+        if name not in form.base_fields:
+            setattr(obj, model_field.attname, getattr(stored, model_field.attname))
+        elif getattr(obj, model_field.attname) != getattr(stored, model_field.attname):
+            differs = True
+    return differs
 
-    actions = ["submit_for_review", "publish"]
+
+class ReviewWorkflow:
+    """Draft → in review → published, for every kind of content.
+
+    The admin edits working versions only; patients read live versions, which
+    only publishing.publish() writes: from this admin's publish page, after the
+    reviewer has seen what changes in both languages. A change saved to a
+    published page leaves it online, unchanged, and sends the change for review."""
+
+    actions = ["submit_for_review", "publish_selected", "withdraw"]
+    change_form_template = "admin/treatments/change_form.html"
+    # The page as patients will see it, for staff, whatever its status.
+    preview_view_class = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).working().select_related("reviewed_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "status", "review", "online"]
+        if obj is not None:
+            readonly.append("key")  # imports and exports match on it
+        return readonly
+
+    @admin.display(description=_("medical review"))
+    def review(self, page):
+        if page.review is None:
+            return _("pending")
+        return _("%(date)s by %(name)s, %(qualification)s") % {
+            "date": date_format(page.reviewed_on),
+            "name": page.review.name,
+            "qualification": page.review.qualification,
+        }
+
+    @admin.display(boolean=True, description=_("on the site"))
+    def online(self, page):
+        return page.live_version_id is not None
 
     @admin.display(boolean=True, description=_("review overdue"))
     def review_overdue(self, page):
-        return not page.reviewed_on or page.reviewed_on < (timezone.localdate() - REVIEW_PERIOD)
+        return page.is_review_overdue()
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        status = form.base_fields.get("status")
-        if status is not None and not can_publish(request.user):
-            # Editors choose draft or review; a crafted "published" is an invalid choice.
-            status.choices = [c for c in status.choices if c[0] != Status.PUBLISHED]
-        return form
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "reviewed_on", "reviewed_by"]
-        if obj and obj.status == Status.PUBLISHED and not can_publish(request.user):
-            readonly.append("status")  # only a reviewer takes a page off or puts it back
-        return readonly
-
-    def save_model(self, request, page, form, change):
-        if page.status == Status.PUBLISHED and can_publish(request.user):
-            self.record_review(request, page)
-        super().save_model(request, page, form, change)
+    def save_model(self, request, obj, form, change):
+        differs = change and restore_fields_not_in_form(obj, form)
+        super().save_model(request, obj, form, change)
+        if differs:  # also History's form, which saves no inlines
+            publishing.changed(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         page = form.instance
         changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
-        if page.status == Status.PUBLISHED and changed and not can_publish(request.user):
-            # Unreviewed text never reaches patients: back to review, off the site.
+        if changed:
+            publishing.changed(page)
+        if "_send_for_review" in request.POST and page.status == Status.DRAFT:
             page.status = Status.IN_REVIEW
             page.save(update_fields=["status"])
-            messages.warning(
+        if page.live_version_id and changed:
+            messages.info(
                 request,
-                _("Your changes are saved and sent for medical review: a reviewer must "
-                  "publish them before patients see the page again."),
+                _("Your changes are saved. Patients keep reading the published version "
+                  "until a medical reviewer publishes your changes."),
             )  # fmt: skip
 
-    @staticmethod
-    def record_review(request, page):
-        today = timezone.localdate()
-        page.reviewed_on = today
-        page.reviewed_by = request.user.get_full_name() or request.user.get_username()
-        page.next_review_due = today + REVIEW_PERIOD
+    def response_change(self, request, obj):
+        if "_review_and_publish" in request.POST:
+            return HttpResponseRedirect(self.publish_url(obj))
+        return super().response_change(request, obj)
+
+    def publish_url(self, obj):
+        return reverse(f"admin:{self.url_name('publish')}", args=[obj.pk])
+
+    def url_name(self, view):
+        return f"treatments_{self.model._meta.model_name}_{view}"
 
     @admin.action(description=_("Submit for medical review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        count = 0
-        for page in queryset.filter(status=Status.DRAFT):
-            page.status = Status.IN_REVIEW
-            page.save()
-            count += 1
+        count = queryset.filter(status=Status.DRAFT).update(status=Status.IN_REVIEW)
         self.message_user(
             request,
             ngettext("%(count)d page sent for review.", "%(count)d pages sent for review.", count)
             % {"count": count},
         )
 
-    @admin.action(description=_("Publish (medical review done)"), permissions=["publish"])
-    def publish(self, request, queryset):
-        for page in queryset:
-            page.status = Status.PUBLISHED
-            self.record_review(request, page)
-            page.save()
-        count = len(queryset)
+    @admin.action(description=_("Publish (after reading the changes)"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        """Shows what publishing changes in every selected page, then publishes
+        them when the reviewer confirms."""
+        pages = list(queryset)
+        if request.POST.get("confirmed") == "yes":
+            self.publish_pages(request, pages)
+            return None
+        return self.render_publish_page(request, pages, action=True)
+
+    @admin.action(description=_("Withdraw from the site"), permissions=["publish"])
+    def withdraw(self, request, queryset):
+        count = sum(publishing.withdraw(page) for page in queryset)
         self.message_user(
             request,
-            ngettext("%(count)d page published.", "%(count)d pages published.", count)
-            % {"count": count},
-        )
+            ngettext("%(count)d page taken off the site.", "%(count)d pages taken off the site.",
+                     count) % {"count": count},
+        )  # fmt: skip
 
-    def has_publish_permission(self, request):
-        return can_publish(request.user)
+    def has_publish_permission(self, request, obj=None):
+        return publishing.can_publish(request.user)
 
-    # The page as patients will see it, for staff, whatever its status.
-    preview_view_class = None
-    change_form_template = "admin/treatments/change_form.html"
+    def publish_pages(self, request, pages):
+        for page in pages:
+            try:
+                publication = publishing.publish(page, request.user)
+            except publishing.PublishError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return False
+            self.message_user(request, _("“%(page)s” is published.") % {"page": page})
+            if publication.not_linked:
+                names = ", ".join(sorted({str(target) for target in publication.not_linked}))
+                self.message_user(
+                    request,
+                    _("Not shown on “%(page)s” until they are published: %(names)s.")
+                    % {"page": page, "names": names},
+                    messages.WARNING,
+                )
+        return True
+
+    def publish_view(self, request, pk):
+        """What publishing this page changes, in both languages; POST publishes."""
+        page = self.get_object(request, str(pk))
+        if page is None:
+            raise Http404("No such page.")
+        if not self.has_view_permission(request, page):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_publish_permission(request):
+                raise PermissionDenied
+            self.publish_pages(request, [page])
+            return HttpResponseRedirect(reverse(f"admin:{self.url_name('change')}", args=[page.pk]))
+        return self.render_publish_page(request, [page], action=False)
+
+    def render_publish_page(self, request, pages, action):
+        reviewer_problem = publishing.reviewer_problem(request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review and publish"),
+            "opts": self.model._meta,
+            "pages": [(page, *version_diff(page)) for page in pages],
+            "action": action,
+            "reviewer_problem": reviewer_problem,
+        }
+        return TemplateResponse(request, "admin/treatments/publish.html", context)
 
     def get_urls(self):
-        if self.preview_view_class is None:
-            return super().get_urls()
-        preview = self.admin_site.admin_view(self.preview_view)
-        name = f"treatments_{self.model._meta.model_name}_preview"
-        return [path("<int:pk>/preview/<str:language>/", preview, name=name), *super().get_urls()]
+        urls = [
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name=self.url_name("publish"),
+            )
+        ]
+        if self.preview_view_class is not None:
+            preview = self.admin_site.admin_view(self.preview_view)
+            urls.append(
+                path("<int:pk>/preview/<str:language>/", preview, name=self.url_name("preview"))
+            )
+        return [*urls, *super().get_urls()]
 
     def preview_view(self, request, pk, language):
         if language not in LANGUAGE_CODES:
@@ -266,15 +360,22 @@ class ReviewWorkflow:
 
     def render_change_form(self, request, context, *args, **kwargs):
         if self.preview_view_class is not None:
-            context["preview_url_name"] = f"admin:treatments_{self.model._meta.model_name}_preview"
+            context["preview_url_name"] = f"admin:{self.url_name('preview')}"
+        context["publish_url_name"] = f"admin:{self.url_name('publish')}"
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """History's form: an old version becomes the working version, never
+        the live one; and it saves nothing for someone who may only view."""
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Therapy)
 class TherapyAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     list_display = [
-        "name", "family", "status", "reviewed_on", "reviewed_by", "review_overdue",
-        "is_fully_translated",
+        "name", "family", "status", "online", "review", "review_overdue", "is_fully_translated",
     ]  # fmt: skip
     list_filter = ["status", ReviewOverdueFilter, MissingTranslationFilter, "family"]
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en", "body_fr", "body_en"]
@@ -283,7 +384,7 @@ class TherapyAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     preview_view_class = TherapyPreviewView
 
 
-REVIEW_COLUMNS = ["status", "reviewed_on", "review_overdue", "is_fully_translated"]
+REVIEW_COLUMNS = ["status", "online", "review", "review_overdue", "is_fully_translated"]
 REVIEW_FILTERS = ["status", ReviewOverdueFilter, MissingTranslationFilter]
 
 
@@ -313,14 +414,29 @@ class GlossaryTermAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "publisher", "year", "language"]
+class SourceAdmin(ReviewWorkflow, SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "year", "language", "status", "online"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "publisher", "url"]
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "language"]
+class SynonymGroupAdmin(ReviewWorkflow, SimpleHistoryAdmin):
+    list_display = ["__str__", "language", "status", "online"]
     list_filter = ["language"]
     search_fields = ["terms"]
+
+
+class StaffProfileInline(TranslationStackedInline):
+    """The qualification a medical reviewer signs reviews with, in both languages."""
+
+    model = StaffProfile
+    can_delete = False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]

@@ -7,21 +7,13 @@ class TreatmentsConfig(AppConfig):
     verbose_name = _("Treatments and side effects")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
 
-        from . import cache, models, roles
+        from . import cache, models, publishing, roles
 
         post_migrate.connect(roles.ensure_groups, sender=self, dispatch_uid="treatments-roles")
 
-        cache.connect_signals(
-            [
-                models.Source,
-                models.SideEffect,
-                models.Therapy,
-                models.TreatmentStep,
-                models.TherapySideEffect,
-                models.Disease,
-                models.GlossaryTerm,
-                models.SynonymGroup,
-            ]
-        )
+        cache.connect_signals(models.content_models())
+        for model in models.content_models():
+            pre_save.connect(models.normalize_newlines, sender=model, dispatch_uid=f"nl-{model}")
+        publishing.connect_signals(models.REVIEWED_MODELS)

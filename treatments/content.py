@@ -8,6 +8,7 @@ files twice changes nothing.
 """
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +17,10 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import override
 
+from . import publishing
 from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
@@ -28,6 +29,7 @@ from .models import (
     Family,
     Frequency,
     GlossaryTerm,
+    ImportRecord,
     Onset,
     SideEffect,
     Source,
@@ -39,7 +41,9 @@ from .models import (
 )
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REVIEW_FIELDS = ("status", "reviewed_on", "reviewed_by", "next_review_due")
+# Content files say only whether a new object goes online when it is first
+# loaded; reviews are signed in the admin by a person (publishing.py).
+REVIEW_FIELDS = ("status",)
 
 
 @dataclass(frozen=True)
@@ -323,8 +327,9 @@ class ContentReader:
             doc = self.document(path)
             if not doc.ok:
                 continue
-            doc.check_fields({"title", "publisher", "url", "year", "language"})
+            doc.check_fields({"title", "publisher", "url", "year", "language", *REVIEW_FIELDS})
             values = {
+                **self.read_review(doc),
                 "title": doc.text("title"),
                 "publisher": doc.text("publisher"),
                 "url": doc.text("url"),
@@ -464,16 +469,11 @@ class ContentReader:
 
     @staticmethod
     def read_review(meta) -> dict:
-        """The workflow fields of a side effect, disease or glossary term: files
-        are reviewed in git, so a page without a status is published."""
+        """Whether a new object goes online when it is first loaded: files are
+        reviewed in git, so one without a status is published."""
         if meta is None or "status" not in meta.data:
-            values = {"status": Status.PUBLISHED}
-        else:
-            values = {"status": meta.choice("status", Status)}
-        values["reviewed_on"] = meta.date("reviewed_on") if meta else None
-        values["reviewed_by"] = meta.text("reviewed_by", required=False) if meta else ""
-        values["next_review_due"] = meta.date("next_review_due") if meta else None
-        return values
+            return {"status": Status.PUBLISHED}
+        return {"status": meta.choice("status", Status)}
 
     def complete(self, documents) -> bool:
         return len(documents) == len(LANGUAGE_CODES) and all(doc.ok for doc in documents.values())
@@ -507,24 +507,7 @@ class ContentReader:
                 self.content.therapies[key] = therapy
 
     def read_therapy_meta(self, meta):
-        meta.check_fields(
-            {
-                "family",
-                "order",
-                "status",
-                "reviewed_on",
-                "reviewed_by",
-                "next_review_due",
-                "sources",
-                "steps",
-                "side_effects",
-            }  # fmt: skip
-        )
-        status = meta.choice("status", Status)
-        reviewed_on = meta.date("reviewed_on")
-        reviewed_by = meta.text("reviewed_by", required=False)
-        if status == Status.PUBLISHED and not (reviewed_on and reviewed_by):
-            meta.problem("status", "a published treatment needs reviewed_on and reviewed_by")
+        meta.check_fields({"family", "order", "sources", "steps", "side_effects", *REVIEW_FIELDS})
         steps = meta.data.get("steps") or []
         if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
             meta.problem("steps", "must be a list of step keys, e.g. [consultation, infusion]")
@@ -562,10 +545,7 @@ class ContentReader:
             "fields": {
                 "family": meta.choice("family", Family),
                 "order": meta.integer("order"),
-                "status": status,
-                "reviewed_on": reviewed_on,
-                "reviewed_by": reviewed_by,
-                "next_review_due": meta.date("next_review_due"),
+                **self.read_review(meta),
             },
             "sources": meta.key_list("sources", self.content.sources, "source"),
             "steps": {step: {"order": index} for index, step in enumerate(steps)},
@@ -648,12 +628,43 @@ def read_content(root: Path) -> Content:
 
 
 # --- Writing ---------------------------------------------------------------------------------
+#
+# The database owns the content once it is loaded; files are the exchange format.
+# load_content creates what is missing (and puts it online when its file says
+# published, "medical review pending"), and updates a working version only where
+# it has not changed in the admin since its last import (ImportRecord keeps a hash
+# of each object as exported right after that import). A working version changed
+# on both sides is a conflict: reported, nothing written, unless --force. Live
+# versions, statuses and review records of existing objects are never touched:
+# only a reviewer publishes (publishing.py).
+
+
+@dataclass(frozen=True)
+class Conflict:
+    path: str  # the object's content file or folder, relative to content/
+    differs: list  # the fields the file would change
+
+    def __str__(self):
+        return (
+            f"{self.path}: changed in the admin since the last import, and the files differ "
+            f"({', '.join(self.differs)}); left as it is"
+        )
+
+
+class ContentConflicts(Exception):
+    def __init__(self, conflicts):
+        self.conflicts = conflicts
+        super().__init__("\n".join(str(conflict) for conflict in conflicts))
 
 
 @dataclass
 class WriteReport:
-    OUTCOMES = ("created", "updated", "deleted", "links updated", "unchanged")
+    OUTCOMES = (
+        "created", "updated", "published", "withdrawn", "kept as changed in the admin", "unchanged",
+    )  # fmt: skip
     counts: dict = field(default_factory=dict)  # model name -> {"created": n, ...}
+    missing: list = field(default_factory=list)  # objects without files, as paths
+    conflicts: list = field(default_factory=list)  # written anyway with --force
 
     def add(self, model, outcome):
         with override(None):  # the report is for the operator, in English
@@ -663,7 +674,7 @@ class WriteReport:
 
     @property
     def changed(self) -> int:
-        """How many writes were made: 0 when the files changed nothing."""
+        """How many objects were written: 0 when the files changed nothing."""
         return sum(
             count for counts in self.counts.values() for outcome, count in counts.items()
             if outcome != "unchanged"
@@ -675,87 +686,210 @@ class WriteReport:
                 f"{counts[outcome]} {outcome}" for outcome in self.OUTCOMES if outcome in counts
             )
             yield f"{model}: {parts}"
+        for conflict in self.conflicts:
+            yield f"overwritten (--force): {conflict}"
+        for path in self.missing:
+            yield f"no longer in the files: {path}"
 
 
-def _save(model, lookup: dict, values: dict, report: WriteReport, force: bool):
-    """Creates or updates one object; saves only when a value changed."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model(**lookup, **values)
-        instance.save()
-        report.add(model, "created")
-        return instance
+def _assign(instance, values: dict) -> list[str]:
+    """Sets the values that differ; returns their names."""
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if changed or force:
-        for name in changed:
-            setattr(instance, name, values[name])
-        instance.save()
-        report.add(model, "updated")
-    else:
-        report.add(model, "unchanged")
-    return instance
+    for name in changed:
+        setattr(instance, name, values[name])
+    return changed
 
 
-def _set_many(owner, manager, objects, report):
-    if {obj.pk for obj in manager.all()} != {obj.pk for obj in objects}:
-        manager.set(objects)
-        report.add(type(owner), "links updated")
+def links(objects: dict, keys: list):
+    """Sets a many-to-many field (its name is the relation's) to these objects."""
+    targets = [objects[key] for key in keys]
+
+    def set_links(owner, field_name) -> bool:
+        manager = getattr(owner, field_name)
+        if {obj.pk for obj in manager.all()} != {obj.pk for obj in targets}:
+            manager.set(targets)
+            return True
+        return False
+
+    return set_links
 
 
-def _save_children(model, parent_lookup, rows: dict, lookup_field, report, force):
-    """Rows of a treatment (steps, side-effect rows): the file is the whole truth."""
+def rows(model, lookup_field: str, values_by_key: dict):
+    """Sets a treatment's rows (steps, side-effect rows): the file is the whole truth."""
+    return lambda owner, _name: _set_rows(model, {"therapy": owner}, values_by_key, lookup_field)
+
+
+def _set_rows(model, parent_lookup: dict, values_by_key: dict, lookup_field: str) -> bool:
+    changed = False
     kept = []
-    for key, values in rows.items():
-        instance = _save(model, {**parent_lookup, lookup_field: key}, values, report, force)
-        kept.append(instance.pk)
+    for key, values in values_by_key.items():
+        lookup = {**parent_lookup, lookup_field: key}
+        row = model.objects.filter(**lookup).first()
+        if row is None:
+            row = model.objects.create(**lookup, **values)
+            changed = True
+        elif _assign(row, values):
+            row.save()
+            changed = True
+        kept.append(row.pk)
     deleted, _per_model = model.objects.filter(**parent_lookup).exclude(pk__in=kept).delete()
-    for _ in range(deleted):
-        report.add(model, "deleted")
+    return changed or bool(deleted)
 
 
-def write_content(content: Content, force: bool = False) -> WriteReport:
-    report = WriteReport()
-    with transaction.atomic(), override(SOURCE_LANGUAGE):
-        sources = {
-            key: _save(Source, {"key": key}, values, report, force)
-            for key, values in content.sources.items()
-        }
-        glossary_before = report.changed
-        for key, item in content.glossary.items():
-            _save(GlossaryTerm, {"key": key}, item["fields"], report, force)
-        # Pages carry the glossary's definitions: a changed term renders them again.
-        force_pages = force or report.changed != glossary_before
-        side_effects = {}
-        for key, item in content.side_effects.items():
-            side_effect = _save(SideEffect, {"key": key}, item["fields"], report, force_pages)
-            _set_many(
-                side_effect, side_effect.sources, [sources[k] for k in item["sources"]], report
-            )
-            side_effects[key] = side_effect
-        therapies = {
-            key: _save(Therapy, {"key": key}, item["fields"], report, force_pages)
-            for key, item in content.therapies.items()
-        }
-        for key, item in content.therapies.items():
-            therapy = therapies[key]
-            _set_many(therapy, therapy.sources, [sources[k] for k in item["sources"]], report)
-            _save_children(TreatmentStep, {"therapy": therapy}, item["steps"], "key", report, force)
-            rows = {side_effects[k]: values for k, values in item["side_effects"].items()}
-            _save_children(
-                TherapySideEffect, {"therapy": therapy}, rows, "side_effect", report, force
-            )
-        for key, item in content.diseases.items():
-            disease = _save(Disease, {"key": key}, item["fields"], report, force_pages)
-            _set_many(disease, disease.therapies, [therapies[k] for k in item["therapies"]], report)
-            _set_many(disease, disease.sources, [sources[k] for k in item["sources"]], report)
-        kept = [
-            _save(SynonymGroup, {"language": language, "key": key}, values, report, force).pk
-            for (language, key), values in content.synonyms.items()
-        ]
-        for _group in SynonymGroup.objects.exclude(pk__in=kept):
-            _group.delete()
-            report.add(SynonymGroup, "deleted")
-    return report
+class ContentWriter:
+    def __init__(self, content: Content, force: bool, prune: bool):
+        self.content = content
+        self.force = force
+        self.prune = prune
+        self.report = WriteReport()
+        self.conflicts = []
+        self.created = []  # (model, key, working version, whether to publish it)
+        self.records = {(r.kind, r.key): r for r in ImportRecord.objects.all()}
+
+    def write(self) -> WriteReport:
+        with transaction.atomic(), override(SOURCE_LANGUAGE):
+            content = self.content
+            sources = {
+                key: self.write_object(Source, key, values, {})
+                for key, values in content.sources.items()
+            }
+            for key, item in content.glossary.items():
+                self.write_object(GlossaryTerm, key, item["fields"], {})
+            side_effects = {}
+            for key, item in content.side_effects.items():
+                side_effects[key] = self.write_object(
+                    SideEffect, key, item["fields"], {"sources": links(sources, item["sources"])}
+                )
+            therapies = {}
+            for key, item in content.therapies.items():
+                effects = {side_effects[k]: values for k, values in item["side_effects"].items()}
+                relations = {
+                    "sources": links(sources, item["sources"]),
+                    "steps": rows(TreatmentStep, "key", item["steps"]),
+                    "side_effects": rows(TherapySideEffect, "side_effect", effects),
+                }
+                therapies[key] = self.write_object(Therapy, key, item["fields"], relations)
+            for key, item in content.diseases.items():
+                relations = {
+                    "therapies": links(therapies, item["therapies"]),
+                    "sources": links(sources, item["sources"]),
+                }
+                self.write_object(Disease, key, item["fields"], relations)
+            for (language, key), values in content.synonyms.items():
+                self.write_object(SynonymGroup, f"{language}/{key}", values, {})
+            if self.conflicts and not self.force:
+                transaction.set_rollback(True)
+                raise ContentConflicts(self.conflicts)
+            self.report.conflicts = self.conflicts
+            self.list_missing()
+            for model, key, working, to_publish in self.created:
+                if to_publish:  # online, "medical review pending"
+                    publishing.publish(working)
+                    self.report.add(model, "published")
+                self.remember(model, key, working)
+        return self.report
+
+    def write_object(self, model, key, values, relations):
+        """Creates or updates the working version of one object; `relations`
+        are functions that set its links and rows and say whether they changed."""
+        values = dict(values)
+        status = values.pop("status", Status.PUBLISHED)
+        lookup = natural_lookup(model, key)
+        working = model.objects.working().filter(**lookup).first()
+        if working is None:
+            initial = Status.DRAFT if status == Status.PUBLISHED else status
+            working = model.objects.create(**lookup, **values, status=initial)
+            for name, set_relation in relations.items():
+                set_relation(working, name)
+            self.report.add(model, "created")
+            self.created.append((model, key, working, status == Status.PUBLISHED))
+            return working
+        before = object_fingerprint(working)
+        savepoint = transaction.savepoint()
+        differs = _assign(working, values)
+        if differs:
+            working.save()
+        differs += [name for name, set_relation in relations.items() if set_relation(working, name)]
+        if not differs:
+            self.report.add(model, "unchanged")
+            return working
+        after = object_fingerprint(working)  # the object as the files have it
+        record = self.records.get((model._meta.label, key))
+        if record is not None and record.fingerprint == after:
+            # The files have not changed since the last import: staff edits stay.
+            transaction.savepoint_rollback(savepoint)
+            working.refresh_from_db()
+            self.report.add(model, "kept as changed in the admin")
+            return working
+        transaction.savepoint_commit(savepoint)
+        if record is None or record.fingerprint != before:
+            self.conflicts.append(Conflict(content_path(model, key), differs))
+        publishing.changed(working)  # the change waits for a reviewer
+        self.report.add(model, "updated")
+        self.remember(model, key, working, after)
+        return working
+
+    def remember(self, model, key, working, fingerprint=None):
+        ImportRecord.objects.update_or_create(
+            kind=model._meta.label,
+            key=key,
+            defaults={"fingerprint": fingerprint or object_fingerprint(working)},
+        )
+
+    def list_missing(self):
+        """Working versions without files: listed, and withdrawn with --prune."""
+        given = {
+            Source: self.content.sources, GlossaryTerm: self.content.glossary,
+            SideEffect: self.content.side_effects, Therapy: self.content.therapies,
+            Disease: self.content.diseases,
+            SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
+        }  # fmt: skip
+        for model, keys in given.items():
+            for working in model.objects.working():
+                key = natural_key(working)
+                if key in keys:
+                    continue
+                self.report.missing.append(content_path(model, key))
+                if self.prune and publishing.withdraw(working):
+                    self.report.add(model, "withdrawn")
+
+
+def natural_lookup(model, key: str) -> dict:
+    """The lookup of an object by its key in the content files."""
+    if model is SynonymGroup:
+        language, group = key.split("/", 1)
+        return {"language": language, "key": group}
+    return {"key": key}
+
+
+def natural_key(obj) -> str:
+    if isinstance(obj, SynonymGroup):
+        return f"{obj.language}/{obj.key}"
+    return obj.key
+
+
+def content_path(model, key: str) -> str:
+    """Where an object lives in content/ (a file or a folder)."""
+    if model is SynonymGroup:
+        return f"synonyms/{key.split('/', 1)[0]}.yaml"
+    if model is Source:
+        return f"sources/{key}.yaml"
+    return f"{FOLDERS[model]}/{key}"
+
+
+def object_fingerprint(working) -> str:
+    """A hash of everything the content files hold of one object: its export."""
+    if isinstance(working, SynonymGroup):
+        text = f"{working.language}\n{working.terms}"
+    else:
+        text = "\n".join(
+            f"{path}\n{body}" for path, body in sorted(EXPORTERS[type(working)](working).items())
+        )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def write_content(content: Content, force: bool = False, prune: bool = False) -> WriteReport:
+    return ContentWriter(content, force, prune).write()
 
 
 # --- Exporting ---------------------------------------------------------------------------------
@@ -788,154 +922,141 @@ def _compact(data: dict) -> dict:
     return {name: value for name, value in data.items() if value not in (None, "", [], {})}
 
 
-def _review(page) -> dict:
-    """Workflow fields to write: none for a page simply published (the default)."""
-    values = _compact(
-        {
-            "status": page.status,
-            "reviewed_on": page.reviewed_on,
-            "reviewed_by": page.reviewed_by,
-            "next_review_due": page.next_review_due,
+def _status(page) -> dict:
+    """`status: draft` for what is not online; nothing for what is (the default)."""
+    return {} if page.live_version_id else {"status": Status.DRAFT.value}
+
+
+def _language_values(obj, names, language):
+    return {name: getattr(obj, f"{name}_{language}") or "" for name in names}
+
+
+def _export_source(source) -> dict:
+    data = {
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "year": source.year,
+        "language": source.language,
+    }
+    return {Path("sources", f"{source.key}.yaml"): _yaml({**_compact(data), **_status(source)})}
+
+
+def _export_glossary_term(term) -> dict:
+    files = {}
+    for language in LANGUAGE_CODES:
+        aliases = (getattr(term, f"aliases_{language}") or "").splitlines()
+        data = _compact(
+            {
+                "term": getattr(term, f"name_{language}"),
+                "slug": getattr(term, f"slug_{language}"),
+                "aliases": aliases,
+            }
+        )
+        body = getattr(term, f"definition_{language}")
+        files[Path("glossary", term.key, f"{language}.md")] = _front_matter(data, body)
+    if _status(term):
+        files[Path("glossary", term.key, "term.yaml")] = _yaml(_status(term))
+    return files
+
+
+def _export_side_effect(effect) -> dict:
+    folder = Path("side-effects", effect.key)
+    keys = sorted(source.key for source in effect.sources.all())
+    files = {folder / "side-effect.yaml": _yaml({"sources": keys, **_status(effect)})}
+    for language in LANGUAGE_CODES:
+        data = _language_values(
+            effect, ("name", "slug", "summary", "self_care", "warning_signs"), language
+        )
+        files[folder / f"{language}.md"] = _front_matter(data, getattr(effect, f"body_{language}"))
+    return files
+
+
+def _export_therapy(therapy) -> dict:
+    folder = Path("therapies", therapy.key)
+    steps = list(therapy.steps.all())
+    rows = list(therapy.side_effects.select_related("side_effect"))
+    meta = {
+        "family": therapy.family,
+        "order": therapy.order,
+        **_status(therapy),
+        "sources": sorted(source.key for source in therapy.sources.all()),
+        "steps": [step.key for step in steps],
+        "side_effects": [
+            {
+                "key": row.side_effect.key,
+                "frequency": row.frequency,
+                "onset": row.onset,
+                "action": row.action,
+            }
+            for row in rows
+        ],
+    }
+    files = {folder / "therapy.yaml": _yaml(_compact(meta))}
+    for language in LANGUAGE_CODES:
+        data = _language_values(
+            therapy, ("name", "slug", "summary", "warning_signs", "daily_life"), language
+        )
+        data["steps"] = {
+            step.key: _compact(_language_values(step, ("title", "duration", "body"), language))
+            for step in steps
         }
-    )
-    return {} if values == {"status": Status.PUBLISHED} else values
+        data["side_effects"] = {
+            row.side_effect.key: _compact(
+                _language_values(row, ("duration", "figure", "notes"), language)
+            )
+            for row in rows
+        }
+        files[folder / f"{language}.md"] = _front_matter(
+            _compact(data), getattr(therapy, f"body_{language}")
+        )
+    return files
 
 
-def _language_values(obj, fields, language):
-    return {name: getattr(obj, f"{attr}_{language}") or "" for name, attr in fields.items()}
+def _export_disease(disease) -> dict:
+    folder = Path("diseases", disease.key)
+    meta = {
+        "order": disease.order,
+        "therapies": [t.key for t in disease.therapies.order_by("order")],
+        "sources": sorted(source.key for source in disease.sources.all()),
+        **_status(disease),
+    }
+    files = {folder / "disease.yaml": _yaml(meta)}
+    for language in LANGUAGE_CODES:
+        data = _language_values(disease, ("name", "slug", "summary"), language)
+        files[folder / f"{language}.md"] = _front_matter(data, getattr(disease, f"body_{language}"))
+    return files
+
+
+# Each kind's files, and its folder in content/.
+EXPORTERS = {
+    Source: _export_source,
+    GlossaryTerm: _export_glossary_term,
+    SideEffect: _export_side_effect,
+    Therapy: _export_therapy,
+    Disease: _export_disease,
+}
+FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
+           Disease: "diseases"}  # fmt: skip
 
 
 def export_content(root: Path) -> list[Path]:
-    """Writes the database to `root` in the format read_content reads, so that
-    loading an export changes nothing. Returns the files written; files of
-    objects that no longer exist are removed."""
+    """Writes the working versions to `root` in the format read_content reads,
+    so that loading an export changes nothing. Returns the files written; files
+    of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
-
-    for source in Source.objects.order_by("key"):
-        files[Path("sources", f"{source.key}.yaml")] = _yaml(
-            _compact(
-                {
-                    "title": source.title,
-                    "publisher": source.publisher,
-                    "url": source.url,
-                    "year": source.year,
-                    "language": source.language,
-                }
-            )
-        )
-
-    for term in GlossaryTerm.objects.order_by("key"):
-        for language in LANGUAGE_CODES:
-            aliases = (getattr(term, f"aliases_{language}") or "").splitlines()
-            data = _compact(
-                {
-                    "term": getattr(term, f"name_{language}"),
-                    "slug": getattr(term, f"slug_{language}"),
-                    "aliases": aliases,
-                }
-            )
-            body = getattr(term, f"definition_{language}")
-            files[Path("glossary", term.key, f"{language}.md")] = _front_matter(data, body)
-        if _review(term):
-            files[Path("glossary", term.key, "term.yaml")] = _yaml(_review(term))
-
-    for effect in SideEffect.objects.prefetch_related("sources").order_by("key"):
-        folder = Path("side-effects", effect.key)
-        keys = sorted(source.key for source in effect.sources.all())
-        files[folder / "side-effect.yaml"] = _yaml({"sources": keys, **_review(effect)})
-        for language in LANGUAGE_CODES:
-            data = _language_values(
-                effect,
-                {name: name for name in ("name", "slug", "summary", "self_care", "warning_signs")},
-                language,
-            )
-            files[folder / f"{language}.md"] = _front_matter(
-                data, getattr(effect, f"body_{language}")
-            )
-
-    therapies = Therapy.objects.prefetch_related(
-        "sources",
-        "steps",
-        Prefetch("side_effects", TherapySideEffect.objects.select_related("side_effect")),
-    ).order_by("key")
-    for therapy in therapies:
-        folder = Path("therapies", therapy.key)
-        rows = list(therapy.side_effects.all())
-        files[folder / "therapy.yaml"] = _yaml(
-            _compact(
-                {
-                    "family": therapy.family,
-                    "order": therapy.order,
-                    "status": therapy.status,
-                    "reviewed_on": therapy.reviewed_on,
-                    "reviewed_by": therapy.reviewed_by,
-                    "next_review_due": therapy.next_review_due,
-                    "sources": sorted(source.key for source in therapy.sources.all()),
-                    "steps": [step.key for step in therapy.steps.all()],
-                    "side_effects": [
-                        {
-                            "key": row.side_effect.key,
-                            "frequency": row.frequency,
-                            "onset": row.onset,
-                            "action": row.action,
-                        }
-                        for row in rows
-                    ],
-                }
-            )
-        )
-        for language in LANGUAGE_CODES:
-            data = _language_values(
-                therapy,
-                {name: name for name in ("name", "slug", "summary", "warning_signs", "daily_life")},
-                language,
-            )
-            data["steps"] = {
-                step.key: _compact(
-                    _language_values(
-                        step, {"title": "title", "duration": "duration", "body": "body"}, language
-                    )
-                )
-                for step in therapy.steps.all()
-            }
-            data["side_effects"] = {
-                row.side_effect.key: _compact(
-                    _language_values(
-                        row,
-                        {"duration": "duration", "figure": "figure", "notes": "notes"},
-                        language,
-                    )
-                )
-                for row in rows
-            }
-            files[folder / f"{language}.md"] = _front_matter(
-                _compact(data), getattr(therapy, f"body_{language}")
-            )
-
-    for disease in Disease.objects.prefetch_related("therapies", "sources").order_by("key"):
-        folder = Path("diseases", disease.key)
-        files[folder / "disease.yaml"] = _yaml(
-            {
-                "order": disease.order,
-                "therapies": [t.key for t in disease.therapies.order_by("order")],
-                "sources": sorted(source.key for source in disease.sources.all()),
-                **_review(disease),
-            }
-        )
-        for language in LANGUAGE_CODES:
-            data = _language_values(
-                disease, {name: name for name in ("name", "slug", "summary")}, language
-            )
-            files[folder / f"{language}.md"] = _front_matter(
-                data, getattr(disease, f"body_{language}")
-            )
-
+    prefetch = {Therapy: ["sources", "steps"], SideEffect: ["sources"],
+                Disease: ["therapies", "sources"]}  # fmt: skip
+    for model, exporter in EXPORTERS.items():
+        for obj in (
+            model.objects.working().prefetch_related(*prefetch.get(model, [])).order_by("key")
+        ):
+            files.update(exporter(obj))
     for language in LANGUAGE_CODES:
-        groups = SynonymGroup.objects.filter(language=language).order_by("key")
+        groups = SynonymGroup.objects.working().filter(language=language).order_by("key")
         files[Path("synonyms", f"{language}.yaml")] = _yaml(
             [group.terms.splitlines() for group in groups]
         )
-
     return _write_files(Path(root), files)
 
 

@@ -5,15 +5,19 @@ Fields marked translated in translation.py are stored once per language
 for every language, and pages show the stored HTML.
 """
 
+import functools
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from .glossary import GlossaryEntry, link_glossary_terms
+from .glossary import GlossaryEntry
 from .markdown import first_sentence, plain_text, render_markdown
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -91,38 +95,49 @@ class Action(models.TextChoices):
 
 ACTION_URGENCY = {action: rank for rank, action in enumerate(Action.values)}
 
+# Choices offered in staff forms: working versions only (live ones are copies).
+WORKING = {"is_live": False}
+
 
 class RenderedMarkdownMixin:
     """Fills each `<field>_html_<lang>` from `<field>_<lang>` on save, in every
-    language. In `glossary_field` (one per page, so that a term is explained
-    once a page) the first use of each glossary term becomes a definition."""
+    language. The stored HTML is the field's own Markdown only: glossary links,
+    drawn from other rows, are added when the page is rendered (glossary.py)."""
 
     markdown_fields: tuple[str, ...] = ()
+    # The field where the first use of each glossary term is explained (one a page).
     glossary_field: str | None = None
 
     def render_markdown_fields(self):
         for language in LANGUAGE_CODES:
-            glossary = None
             for field in self.markdown_fields:
                 source = getattr(self, build_localized_fieldname(field, language)) or ""
                 html = render_markdown(source, language) if source else ""
-                if html and field == self.glossary_field:
-                    glossary = glossary or GlossaryTerm.objects.for_linking(language)
-                    html = link_glossary_terms(html, glossary)
                 setattr(self, build_localized_fieldname(f"{field}_html", language), html)
 
     def save(self, *args, **kwargs):
-        self.render_markdown_fields()
+        # A live version is a copy of its working version's rendered HTML, and
+        # a save of a few named fields (the review record) changes no text.
+        if not getattr(self, "is_live", False) and kwargs.get("update_fields") is None:
+            self.render_markdown_fields()
         super().save(*args, **kwargs)
 
 
-class PageQuerySet(models.QuerySet):
+class VersionQuerySet(models.QuerySet):
     def published(self):
-        """What the public sees: published after medical review."""
-        return self.filter(status=Status.PUBLISHED)
+        """What the public sees: the live versions, copies made by publishing."""
+        return self.filter(is_live=True)
+
+    def working(self):
+        """What staff edit: the working versions (the admin, imports, exports)."""
+        return self.filter(is_live=False)
+
+    def review_overdue(self):
+        """The one rule (Reviewed.is_review_overdue says it of one object)."""
+        return self.filter(Q(next_review_due__isnull=True) | Q(next_review_due__lt=date.today()))
 
 
-class TranslatedSlugQuerySet(PageQuerySet):
+class TranslatedSlugQuerySet(VersionQuerySet):
     def with_slug(self, slug: str):
         """Objects whose slug in the active language is `slug`; where that
         translation is missing, the French slug answers (the page falls back)."""
@@ -134,27 +149,94 @@ class TranslatedSlugQuerySet(PageQuerySet):
         return self.filter(Q(**{own: slug}) | Q(**{f"{own}__isnull": True, source: slug}))
 
 
-class TranslatedPage(models.Model):
-    """What every translated page shares: a key, a name and a slug per language,
-    and the review workflow: draft, in review, published (admin.py, roles.py)."""
+class Reviewed(models.Model):
+    """Content that patients read only after a medical reviewer published it.
 
-    key = models.SlugField(_("key"), max_length=80, unique=True)
+    Each object exists as a working version, which staff edit (the admin,
+    load_content, the PO import), and, once published, a live version: a copy
+    that only publishing.publish() writes and that the public pages read. The
+    live version stays online, unchanged, while the next one is written and
+    reviewed. The status and review record describe the working version."""
+
+    is_live = models.BooleanField(_("live version"), default=False, editable=False)
+    live_version = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_version",
+        verbose_name=_("live version"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, null=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    reviewed_on = models.DateField(_("last medical review"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True, editable=False)
+
+    # The fields that identify an object across its versions and in content files.
+    natural_key_fields: tuple[str, ...] = ("key",)
+    # Rows that belong to the object and are published with it (reverse accessors).
+    child_relations: tuple[str, ...] = ()
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_review_overdue(self) -> bool:
+        """Never reviewed by a medical reviewer, or past its next review date."""
+        return self.next_review_due is None or self.next_review_due < date.today()
+
+    @property
+    def review(self):
+        """The medical review shown to patients, or None: a review is a person."""
+        reviewer = self.reviewed_by
+        if reviewer is None or self.reviewed_on is None:
+            return None
+        return Review(reviewer, self.reviewed_on)
+
+
+def unique_per_version(*fields: str, name: str) -> models.UniqueConstraint:
+    """Unique among working versions, and among live versions."""
+    return models.UniqueConstraint(
+        fields=[*fields, "is_live"], name=f"%(app_label)s_%(class)s_{name}"
+    )
+
+
+class TranslatedPage(Reviewed):
+    """What every translated page shares: a key, a name and a slug per language,
+    and the review workflow (Reviewed)."""
+
+    key = models.SlugField(_("key"), max_length=80)
     name = models.CharField(_("name"), max_length=200)
     # NULL, not "", where a translation is missing: slugs are unique per language.
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, null=True)  # noqa: DJ001
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    reviewed_on = models.DateField(_("last medical review"), null=True, blank=True)
-    reviewed_by = models.CharField(_("reviewed by"), max_length=200, blank=True)
-    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, null=True)  # noqa: DJ001
 
     # The translated fields that must be filled for a language to count as translated.
     required_translations: tuple[str, ...] = ("name", "slug")
 
+    objects = TranslatedSlugQuerySet.as_manager()
+
     class Meta:
         abstract = True
+        constraints = [
+            unique_per_version("key", name="unique_key"),
+            *(
+                unique_per_version(f"slug_{code}", name=f"unique_slug_{code}")
+                for code in LANGUAGE_CODES
+            ),
+        ]
 
     def __str__(self):
         return self.name or self.key
@@ -165,14 +247,48 @@ class TranslatedPage(models.Model):
             for field in self.required_translations
         )
 
-    def translated_languages(self) -> list[str]:
-        return [language for language in LANGUAGE_CODES if self.is_translated(language)]
-
     def display_language(self) -> str:
         """The language its text is shown in now: French where the active
         language's translation is missing (modeltranslation's fallback)."""
         language = get_language()
         return language if self.is_translated(language) else SOURCE_LANGUAGE
+
+
+class StaffProfile(models.Model):
+    """What patients read about a medical reviewer: their qualification."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    qualification = models.CharField(
+        _("qualification"),
+        max_length=120,
+        help_text=_("Shown after the reviewer's name, e.g. haematologist, specialist nurse."),
+    )
+
+    class Meta:
+        verbose_name = _("reviewer's qualification")
+        verbose_name_plural = _("reviewers' qualifications")
+
+    def __str__(self):
+        return self.qualification
+
+
+class Review:
+    """A medical review as a page shows it: who (name and qualification) and when."""
+
+    def __init__(self, user, reviewed_on):
+        self.user = user
+        self.reviewed_on = reviewed_on
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name()
+
+    @property
+    def qualification(self) -> str:
+        profile = getattr(self.user, "staff_profile", None)
+        return profile.qualification if profile else ""
 
 
 class ContentChange(models.Model):
@@ -189,8 +305,10 @@ class ContentChange(models.Model):
         return str(self.changed_at)
 
 
-class Source(models.Model):
-    key = models.SlugField(_("key"), max_length=80, unique=True)
+class Source(Reviewed):
+    """A cited source: its address is what patients follow, so it is reviewed too."""
+
+    key = models.SlugField(_("key"), max_length=80)
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200)
     url = models.URLField(_("address"), max_length=500)
@@ -199,6 +317,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["publisher", "title"]
+        constraints = [unique_per_version("key", name="unique_key")]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
@@ -225,20 +344,21 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         ),
     )
     warning_signs_html = models.TextField(editable=False, default="")
-    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+    sources = models.ManyToManyField(
+        Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
+    )
 
     markdown_fields = ("body", "daily_life", "warning_signs")
     glossary_field = "body"
     required_translations = ("name", "slug", "summary", "body")
+    child_relations = ("steps", "side_effects")
 
-    objects = TranslatedSlugQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TranslatedPage.Meta):
         ordering = ["order", "key"]
         verbose_name = _("treatment")
         verbose_name_plural = _("treatments")
-        # One permission publishes every kind of page (the codename is historical).
-        permissions = [("publish_therapy", _("Can publish content after medical review"))]
+        # The one permission that publishes every kind of content (publishing.py).
+        permissions = [("publish", _("Can publish content after medical review"))]
 
     def get_absolute_url(self):
         return reverse("treatments:therapy", kwargs={"slug": self.slug})
@@ -272,8 +392,8 @@ class TreatmentStep(RenderedMarkdownMixin, models.Model):
 
 class SideEffectQuerySet(TranslatedSlugQuerySet):
     def published(self):
-        """Published side effects that a published treatment causes."""
-        return super().published().filter(therapies__therapy__status=Status.PUBLISHED).distinct()
+        """Live side effects that a live treatment causes."""
+        return super().published().filter(therapies__therapy__is_live=True).distinct()
 
 
 class SideEffect(RenderedMarkdownMixin, TranslatedPage):
@@ -286,7 +406,9 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
         _("warning signs"), help_text=_("Markdown list: when to call at once, and whom.")
     )
     warning_signs_html = models.TextField(editable=False, default="")
-    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+    sources = models.ManyToManyField(
+        Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
+    )
 
     markdown_fields = ("body", "self_care", "warning_signs")
     glossary_field = "body"
@@ -294,7 +416,7 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
 
     objects = SideEffectQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TranslatedPage.Meta):
         ordering = ["key"]
         verbose_name = _("side effect")
         verbose_name_plural = _("side effects")
@@ -303,11 +425,21 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
         return reverse("treatments:side-effect", kwargs={"slug": self.slug})
 
 
+class TherapySideEffectQuerySet(models.QuerySet):
+    def published(self):
+        """Rows patients see: a live treatment's rows (they name live side effects)."""
+        return self.filter(therapy__is_live=True, side_effect__is_live=True)
+
+    def working(self):
+        return self.filter(therapy__is_live=False)
+
+
 class TherapySideEffect(models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="side_effects")
     side_effect = models.ForeignKey(
         SideEffect,
         on_delete=models.PROTECT,
+        limit_choices_to=WORKING,
         related_name="therapies",
         verbose_name=_("side effect"),
     )
@@ -326,6 +458,8 @@ class TherapySideEffect(models.Model):
     )
     notes = models.TextField(_("notes for this treatment"), blank=True)
 
+    objects = TherapySideEffectQuerySet.as_manager()
+
     class Meta:
         ordering = ["therapy", "order"]
         constraints = [
@@ -343,10 +477,6 @@ class TherapySideEffect(models.Model):
     def urgency(self) -> int:
         return ACTION_URGENCY[self.action]
 
-    @property
-    def timing(self) -> Timing:
-        return ONSET_TIMING[self.onset]
-
 
 class Disease(RenderedMarkdownMixin, TranslatedPage):
     """A blood cancer: a short plain page linking to the treatments used for it."""
@@ -356,17 +486,21 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
     body = models.TextField(_("explanation"), help_text=_("Markdown, headings from ## down."))
     body_html = models.TextField(editable=False, default="")
     therapies = models.ManyToManyField(
-        Therapy, blank=True, related_name="diseases", verbose_name=_("treatments used")
+        Therapy,
+        blank=True,
+        limit_choices_to=WORKING,
+        related_name="diseases",
+        verbose_name=_("treatments used"),
     )
-    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+    sources = models.ManyToManyField(
+        Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
+    )
 
     markdown_fields = ("body",)
     glossary_field = "body"
     required_translations = ("name", "slug", "summary", "body")
 
-    objects = TranslatedSlugQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TranslatedPage.Meta):
         ordering = ["order", "key"]
         verbose_name = _("disease")
         verbose_name_plural = _("diseases")
@@ -405,7 +539,7 @@ class GlossaryTerm(RenderedMarkdownMixin, TranslatedPage):
 
     objects = GlossaryQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TranslatedPage.Meta):
         ordering = ["key"]
         verbose_name = _("glossary term")
         verbose_name_plural = _("glossary terms")
@@ -419,7 +553,7 @@ class GlossaryTerm(RenderedMarkdownMixin, TranslatedPage):
         return [form for form in [name, *aliases.splitlines()] if form.strip()]
 
 
-class SynonymGroup(models.Model):
+class SynonymGroup(Reviewed):
     """Words that search treats as one, in one language (CAR-T, CART, cellules CAR T)."""
 
     key = models.SlugField(_("key"), max_length=120)
@@ -428,14 +562,29 @@ class SynonymGroup(models.Model):
 
     class Meta:
         ordering = ["language", "key"]
-        constraints = [
-            models.UniqueConstraint(fields=["language", "key"], name="unique_synonym_group")
-        ]
+        constraints = [unique_per_version("language", "key", name="unique_synonym_group")]
         verbose_name = _("search synonyms")
         verbose_name_plural = _("search synonyms")
 
+    natural_key_fields = ("language", "key")
+
     def __str__(self):
         return ", ".join(self.terms.splitlines())
+
+
+class ImportRecord(models.Model):
+    """What load_content last wrote of one object: a hash of its files as
+    exported just after, to tell an object changed in the admin since (content.py)."""
+
+    kind = models.CharField(max_length=100)  # the model's label, e.g. treatments.Therapy
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_import")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
 
 
 class SearchDocument(models.Model):
@@ -452,3 +601,43 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def normalize_newlines(sender, instance, **kwargs):
+    """pre_save receiver: text typed in a browser's form arrives with \\r\\n line
+    ends; stored text has \\n only, so that comparing and exporting see real changes."""
+    for model_field in sender._meta.concrete_fields:
+        value = getattr(instance, model_field.attname)
+        if isinstance(value, str) and "\r" in value:
+            setattr(instance, model_field.attname, value.replace("\r\n", "\n"))
+
+
+# --- The registry of content: everything that derives a list of models reads it here ---------
+
+# The reviewed content, in publishing order: what a page links to comes first.
+REVIEWED_MODELS: tuple[type[Reviewed], ...] = (
+    Source, GlossaryTerm, SideEffect, Therapy, Disease, SynonymGroup,
+)  # fmt: skip
+
+
+def translated_fields(model) -> dict:
+    """{original field name: its per-language fields} for a model registered
+    with modeltranslation (translation.py); {} for one that is not."""
+    if model not in translator.get_registered_models():
+        return {}
+    return translator.get_options_for_model(model).all_fields
+
+
+def child_models(model) -> list:
+    """The models of the rows published with `model` (a treatment's steps...)."""
+    return [model._meta.get_field(name).related_model for name in model.child_relations]
+
+
+@functools.cache
+def content_models() -> tuple:
+    """Every model whose rows are content: page cache, history, roles, snapshots.
+    (A function: reverse relations exist once every model is loaded.)"""
+    return (
+        *REVIEWED_MODELS,
+        *(child for model in REVIEWED_MODELS for child in child_models(model)),
+    )

@@ -1,41 +1,40 @@
 """The staff roles, as groups with their permissions, kept in step after every migrate.
 
-- Editors write and update all content and submit treatments for review.
+- Editors write and update the working version of all content and send it for review.
 - Medical reviewers do all that, and publish: publishing records them as reviewer.
 - Translators change only the French and English texts (admin.py hides the rest).
+
+Deleting a page takes it off the site, so only reviewers delete pages; editors
+delete only a treatment's rows, which reach patients when the treatment is published.
 """
 
 from django.contrib.auth.models import Group, Permission
+
+from .models import REVIEWED_MODELS, content_models, translated_fields
 
 EDITORS = "Editors"
 REVIEWERS = "Medical reviewers"
 TRANSLATORS = "Translators"
 
-CONTENT_MODELS = [
-    "therapy", "treatmentstep", "therapysideeffect", "sideeffect", "source",
-    "disease", "glossaryterm", "synonymgroup",
-]  # fmt: skip
-TRANSLATED_MODELS = [
-    "therapy", "treatmentstep", "therapysideeffect", "sideeffect", "disease", "glossaryterm",
-]  # fmt: skip
-
 
 def _codenames(actions, models):
-    return [f"{action}_{model}" for action in actions for model in models]
+    return [f"{action}_{model._meta.model_name}" for action in actions for model in models]
 
 
-ROLE_PERMISSIONS = {
-    EDITORS: _codenames(["view", "add", "change"], CONTENT_MODELS)
-    + _codenames(["delete"], ["treatmentstep", "therapysideeffect", "synonymgroup"]),
-    REVIEWERS: _codenames(["view", "add", "change", "delete"], CONTENT_MODELS)
-    + ["publish_therapy"],
-    TRANSLATORS: _codenames(["view"], CONTENT_MODELS) + _codenames(["change"], TRANSLATED_MODELS),
-}
+def role_permissions() -> dict[str, list[str]]:
+    rows = [model for model in content_models() if model not in REVIEWED_MODELS]
+    translated = [model for model in content_models() if translated_fields(model)]
+    return {
+        EDITORS: _codenames(["view", "add", "change"], content_models())
+        + _codenames(["delete"], rows),
+        REVIEWERS: _codenames(["view", "add", "change", "delete"], content_models()) + ["publish"],
+        TRANSLATORS: _codenames(["view"], content_models()) + _codenames(["change"], translated),
+    }
 
 
 def ensure_groups(**kwargs):
     """post_migrate receiver: the three groups exist with exactly their permissions."""
-    for name, codenames in ROLE_PERMISSIONS.items():
+    for name, codenames in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=name)
         permissions = Permission.objects.filter(
             content_type__app_label="treatments", codename__in=codenames
@@ -49,7 +48,3 @@ def is_translator(user) -> bool:
         return False
     names = set(user.groups.values_list("name", flat=True))
     return TRANSLATORS in names and not names & {EDITORS, REVIEWERS}
-
-
-def can_publish(user) -> bool:
-    return user.has_perm("treatments.publish_therapy")

@@ -148,7 +148,10 @@ class Query:
 
 
 def _synonym_groups(language):
-    return [group.terms.splitlines() for group in SynonymGroup.objects.filter(language=language)]
+    return [
+        group.terms.splitlines()
+        for group in SynonymGroup.objects.published().filter(language=language)
+    ]
 
 
 def _contains(text: str, term: str) -> bool:

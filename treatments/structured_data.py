@@ -33,10 +33,10 @@ def therapy_page(request, therapy, name, language):
         "name": therapy.name,
         "url": request.build_absolute_uri(therapy.get_absolute_url()),
     }
-    if therapy.reviewed_on:
-        data["lastReviewed"] = therapy.reviewed_on.isoformat()
-    if therapy.reviewed_by:
-        data["reviewedBy"] = {"@type": "Organization", "name": therapy.reviewed_by}
+    if review := therapy.review:
+        data["lastReviewed"] = review.reviewed_on.isoformat()
+        data["reviewedBy"] = {"@type": "Person", "name": review.name,
+                              "jobTitle": review.qualification}  # fmt: skip
     return json_ld(data)
 
 
@@ -51,7 +51,8 @@ def side_effect_page(request, side_effect, rows, language):
         }
         for row in rows
     ]
-    reviewed = [row.therapy.reviewed_on for row in rows if row.therapy.reviewed_on]
-    if reviewed:
-        data["lastReviewed"] = min(reviewed).isoformat()
+    if review := side_effect.review:
+        data["lastReviewed"] = review.reviewed_on.isoformat()
+        data["reviewedBy"] = {"@type": "Person", "name": review.name,
+                              "jobTitle": review.qualification}  # fmt: skip
     return json_ld(data)

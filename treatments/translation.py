@@ -9,11 +9,11 @@ from .models import (
     Disease,
     GlossaryTerm,
     SideEffect,
-    Source,
-    SynonymGroup,
+    StaffProfile,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
+    content_models,
 )
 
 
@@ -58,27 +58,28 @@ class GlossaryTermOptions(PageOptions):
     fields = ("name", "slug", "definition", "definition_html", "aliases")
 
 
+@register(StaffProfile)
+class StaffProfileOptions(TranslationOptions):
+    fields = ("qualification",)
+
+
 def _not_in_history(model):
-    """The *_html columns are rendered again on save. The per-language slugs are
-    left out too: modeltranslation would copy their unique constraint into the
-    history table (one slug could then be saved only once)."""
+    """The *_html columns are rendered again on save, and which live version a
+    working version has is publishing's business, never restored from history.
+    The per-language slugs are left out too: modeltranslation would copy their
+    constraints into the history table."""
     return [
         field.name
         for field in model._meta.fields
-        if "_html" in field.name or field.name.startswith("slug_")
+        if "_html" in field.name
+        or field.name.startswith("slug_")
+        or field.name in ("is_live", "live_version")
     ]
 
 
-for history_model, m2m in [
-    (Therapy, ["sources"]),
-    (TreatmentStep, []),
-    (TherapySideEffect, []),
-    (SideEffect, ["sources"]),
-    (Disease, ["therapies", "sources"]),
-    (GlossaryTerm, []),
-    (Source, []),
-    (SynonymGroup, []),
-]:
+for history_model in content_models():
     simple_history.register(
-        history_model, excluded_fields=_not_in_history(history_model), m2m_fields=m2m
+        history_model,
+        excluded_fields=_not_in_history(history_model),
+        m2m_fields=[field.name for field in history_model._meta.local_many_to_many],
     )

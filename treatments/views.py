@@ -14,7 +14,6 @@ from .models import (
     Family,
     GlossaryTerm,
     SideEffect,
-    Status,
     Therapy,
     TherapySideEffect,
     Timing,
@@ -36,6 +35,20 @@ class TranslatedObjectMixin:
         context["translated_object"] = self.object
         context["content_language"] = self.object.display_language()
         return context
+
+
+# The medical reviewer shown on a page, fetched with it.
+REVIEWER = "reviewed_by__staff_profile"
+
+
+def published(model):
+    """What patients see of a model: its live versions (and live rows)."""
+    return model.objects.published()
+
+
+def working(model):
+    """What staff are writing: the working versions, for previews."""
+    return model.objects.working()
 
 
 def get_by_slug(queryset, slug):
@@ -72,32 +85,26 @@ def therapy_breadcrumbs():
     return [(reverse("treatments:therapy-list"), _("All treatments"))]
 
 
-def published_rows():
-    """A treatment's side-effect rows whose side effect is published."""
-    return TherapySideEffect.objects.filter(side_effect__status=Status.PUBLISHED).select_related(
-        "side_effect"
-    )
-
-
-def with_article_data(therapies):
-    """Everything a treatment's article shows, in a fixed number of queries."""
-    return therapies.prefetch_related(
-        "steps",
-        "sources",
-        Prefetch("side_effects", queryset=published_rows()),
-        Prefetch("diseases", queryset=Disease.objects.published()),
-    )
-
-
 class TherapyDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/therapy_detail.html"
     context_object_name = "therapy"
 
-    def page_queryset(self, pages):
-        return with_article_data(pages)
+    def page_queryset(self, version):
+        """Everything a treatment's article shows, in a fixed number of queries."""
+        rows = version(TherapySideEffect).select_related("side_effect")
+        return (
+            version(Therapy)
+            .select_related(REVIEWER)
+            .prefetch_related(
+                "steps",
+                "sources",
+                Prefetch("side_effects", queryset=rows),
+                Prefetch("diseases", queryset=version(Disease)),
+            )
+        )
 
     def get_object(self, queryset=None):
-        return get_by_slug(self.page_queryset(Therapy.objects.published()), self.kwargs["slug"])
+        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         therapy = self.object
@@ -118,13 +125,16 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/therapy_side_effects.html"
     context_object_name = "therapy"
 
-    def get_object(self, queryset=None):
-        return get_by_slug(
-            Therapy.objects.published().prefetch_related(
-                "sources", Prefetch("side_effects", queryset=published_rows())
-            ),
-            self.kwargs["slug"],
+    def page_queryset(self, version):
+        rows = version(TherapySideEffect).select_related("side_effect")
+        return (
+            version(Therapy)
+            .select_related(REVIEWER)
+            .prefetch_related("sources", Prefetch("side_effects", rows))
         )
+
+    def get_object(self, queryset=None):
+        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
     def get_translated_url(self):
         return self.object.get_side_effects_url()
@@ -170,17 +180,16 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/side_effect_detail.html"
     context_object_name = "side_effect"
 
-    def page_queryset(self, pages):
-        rows = (
-            TherapySideEffect.objects.filter(therapy__in=Therapy.objects.published())
-            .select_related("therapy")
-            .order_by("therapy__order")
+    def page_queryset(self, version):
+        rows = version(TherapySideEffect).select_related("therapy").order_by("therapy__order")
+        return (
+            version(SideEffect)
+            .select_related(REVIEWER)
+            .prefetch_related("sources", Prefetch("therapies", queryset=rows))
         )
-        return pages.prefetch_related("sources", Prefetch("therapies", queryset=rows))
 
     def get_object(self, queryset=None):
-        published = self.page_queryset(SideEffect.objects.published())
-        return get_by_slug(published, self.kwargs["slug"])
+        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         side_effect = self.object
@@ -212,12 +221,12 @@ class DiseaseDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/disease_detail.html"
     context_object_name = "disease"
 
-    def page_queryset(self, pages):
-        therapies = Prefetch("therapies", queryset=Therapy.objects.published())
-        return pages.prefetch_related("sources", therapies)
+    def page_queryset(self, version):
+        therapies = Prefetch("therapies", queryset=version(Therapy))
+        return version(Disease).select_related(REVIEWER).prefetch_related("sources", therapies)
 
     def get_object(self, queryset=None):
-        return get_by_slug(self.page_queryset(Disease.objects.published()), self.kwargs["slug"])
+        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         crumbs = [(reverse("treatments:disease-list"), _("Blood cancers"))]
@@ -250,12 +259,11 @@ class SearchView(TemplateView):
 
 
 class PreviewMixin:
-    """Staff only (the admin wraps it): a page exactly as patients will see it,
-    whatever its status, in the language of the address."""
+    """Staff only (the admin wraps it): the working version of a page exactly as
+    patients will see it once published, in the language of the address."""
 
     def get_object(self, queryset=None):
-        pages = self.page_queryset(self.model.objects.all())
-        return get_object_or_404(pages, pk=self.kwargs["pk"])
+        return get_object_or_404(self.page_queryset(working), pk=self.kwargs["pk"])
 
     def get_translated_url(self):
         name = f"admin:treatments_{self.model._meta.model_name}_preview"

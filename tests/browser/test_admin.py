@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from treatments.models import Therapy
+from treatments.models import StaffProfile, Therapy
 from treatments.roles import EDITORS, REVIEWERS
 
 from .conftest import DESKTOP, screenshot
@@ -26,11 +26,17 @@ def log_in(page, base, username, next_path):
     page.click("input[type=submit]")
 
 
-def test_an_edit_reaches_the_english_page_once_a_reviewer_publishes(browser, live_server):
+def test_a_typo_fix_stays_offline_until_a_reviewer_reads_and_publishes_it(browser, live_server):
     make_staff("editor", EDITORS)
-    make_staff("reviewer", REVIEWERS)
-    therapy = Therapy.objects.get(key="chemotherapy")
+    reviewer = make_staff("reviewer", REVIEWERS)
+    reviewer.last_name = "Martin"
+    reviewer.save()
+    StaffProfile.objects.create(
+        user=reviewer, qualification_fr="hématologue", qualification_en="haematologist"
+    )
+    therapy = Therapy.objects.working().get(key="chemotherapy")
     change = f"/admin/treatments/therapy/{therapy.pk}/change/"
+    public = f"{live_server.url}/en/treatments/chemotherapy/"
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
     page = context.new_page()
     csp_errors = []
@@ -48,20 +54,24 @@ def test_an_edit_reaches_the_english_page_once_a_reviewer_publishes(browser, liv
     expect(title).to_be_visible()
     title.fill("Chemotherapy, explained")
     screenshot(page, "admin-editor-tabbed-form")
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist")).to_contain_text("sent for medical review")
-    page.goto(f"{live_server.url}/en/treatments/chemotherapy/")
-    expect(page.locator("h1")).to_have_text("Page not found")  # off the site while in review
+    page.click("input[name=_send_for_review]")
+    expect(page.locator(".messagelist")).to_contain_text("Patients keep reading the published")
+    # The page stays online, with the text a reviewer approved.
+    page.goto(public)
+    expect(page.locator("h1")).to_have_text("Chemotherapy")
 
     context.clear_cookies()
     log_in(page, live_server.url, "reviewer", "/admin/treatments/therapy/?status__exact=in-review")
-    page.locator(f"input[name=_selected_action][value='{therapy.pk}']").check()
-    page.select_option("select[name=action]", "publish")
-    page.click("button[name=index]")
-    expect(page.locator(".messagelist")).to_contain_text("1 page published")
+    page.get_by_role("link", name="Chemotherapy, explained", exact=True).click()
+    page.get_by_role("link", name="Changes to publish").click()
+    diff = page.locator("td.diff[lang=en]").first
+    expect(diff.locator("ins")).to_contain_text("explained")
+    screenshot(page, "admin-reviewer-diff")
+    page.get_by_role("button", name="Publish: I have reviewed this medical content").click()
+    expect(page.locator(".messagelist")).to_contain_text("is published")
 
-    page.goto(f"{live_server.url}/en/treatments/chemotherapy/")
+    page.goto(public)
     expect(page.locator("h1")).to_have_text("Chemotherapy, explained")
-    expect(page.locator(".review-date").first).to_contain_text("by reviewer")
+    expect(page.locator(".review-date").first).to_contain_text("by reviewer Martin, haematologist")
     assert not csp_errors, csp_errors
     context.close()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def guide_path(key, language):
     with override(language):
-        return Therapy.objects.get(key=key).get_side_effects_url()
+        return Therapy.objects.working().get(key=key).get_side_effects_url()
 
 
 def test_every_guide_fits_a_phone_without_sideways_scrolling(page, live_server):

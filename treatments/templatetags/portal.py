@@ -4,9 +4,12 @@ from html import unescape
 from django import template
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
+from ..glossary import link_glossary_terms
 from ..markdown import french_typography
+from ..models import GlossaryTerm
 
 register = template.Library()
 
@@ -70,3 +73,17 @@ def h2_headings(html):
     """[(id, text)] of the second-level headings of rendered Markdown, for
     the "on this page" list."""
     return [(anchor, unescape(_TAG.sub("", text))) for anchor, text in _H2.findall(html or "")]
+
+
+@register.simple_tag(takes_context=True)
+def with_glossary(context, html):
+    """A page's article HTML with the first use of each published glossary
+    term explained. Linked when the page is rendered, never stored: a changed
+    definition shows at the next request, a withdrawn term is linked nowhere.
+    The glossary is read once a request."""
+    request = context["request"]
+    language = get_language()
+    cache = request.__dict__.setdefault("_glossary_entries", {})
+    if language not in cache:
+        cache[language] = GlossaryTerm.objects.for_linking(language)
+    return mark_safe(link_glossary_terms(html, cache[language]))  # noqa: S308 — sanitised HTML

@@ -1,0 +1,52 @@
+"""One list of content models (treatments.models.REVIEWED_MODELS and their rows):
+everything that needs the list derives it from there, so none can be forgotten."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+from treatments.models import REVIEWED_MODELS, content_models
+from treatments.roles import EDITORS, REVIEWERS
+
+# Models of the app that are not content: bookkeeping, search index, reviewers' details.
+NOT_CONTENT = {"contentchange", "importrecord", "searchdocument", "staffprofile"}
+
+
+def concrete_models():
+    return [
+        model
+        for model in apps.get_app_config("treatments").get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+
+
+def test_every_concrete_model_is_content_or_named_as_not_content():
+    registered = set(content_models())
+    for model in concrete_models():
+        name = model._meta.model_name
+        assert model in registered or name in NOT_CONTENT, f"{name} is missing from the registry"
+
+
+def test_every_content_model_has_history():
+    for model in content_models():
+        assert hasattr(model, "history"), model
+
+
+@pytest.mark.django_db
+def test_every_content_model_can_be_edited_and_only_reviewers_publish():
+    editors = set(Group.objects.get(name=EDITORS).permissions.values_list("codename", flat=True))
+    reviewers = set(
+        Group.objects.get(name=REVIEWERS).permissions.values_list("codename", flat=True)
+    )
+    for model in content_models():
+        assert f"change_{model._meta.model_name}" in editors
+    for model in REVIEWED_MODELS:
+        # Deleting a page takes it off the site: a reviewer's decision.
+        assert f"delete_{model._meta.model_name}" in reviewers - editors
+    assert "publish" in reviewers - editors
+
+
+@pytest.mark.django_db
+def test_the_test_content_holds_every_kind():
+    for model in content_models():
+        assert model.objects.exists(), f"no {model._meta.model_name} in the test content"
