@@ -3,9 +3,10 @@
 Every page of the sitemap (home, lists, treatments, their side-effects guides,
 side effects, diseases, glossary) is rendered with the test client; its visible
 text is cut into sentences. No sentence may give fever, heavy bleeding,
-breathlessness at rest, confusion or suicidal thoughts a deferred tier ("dans
-la journée", "next visit"…), and every passage that mentions suicidal thoughts
-gives 3114 and 15 or 112. A side-effect row counts as one sentence: its name
+breathlessness at rest, confusion, suicidal thoughts, frequent diarrhoea,
+repeated vomiting or a new severe headache a deferred tier ("dans la journée",
+"next visit"…), and every passage that mentions suicidal thoughts gives 3114
+and 15 or 112. A side-effect row counts as one sentence: its name
 (and the page's title) with the tier it is given.
 
 Both languages' patterns are applied to every page: a page shown in French for
@@ -24,23 +25,56 @@ pytestmark = pytest.mark.django_db
 # Everyday words for the symptoms that are never deferred. A negation ("sans
 # fièvre", "without a fever") or another illness ("fièvre jaune") is no mention.
 URGENT = {
-    "fever": r"(?<!sans )(?<!pas de )(?<!no )(?<!without )(?<!without a )(?<!yellow )(?<!hay )"
-    r"\b(?:fièvre|fever)(?! jaune)|\bfébrile|\bfebrile",
-    "heavy bleeding": r"saignements? (?:très )?(?:abondants?|importants?|graves?)"
-    r"|saignements? qui ne s'arrêtent? pas|hémorragie|saign\w* beaucoup|heavy bleeding"
-    r"|bleeding heavily|severe bleeding|bleeding that (?:will not|won't|does not|doesn't|"
-    r"cannot|can't) stop|ha?emorrhage",
-    "breathlessness at rest": r"(?:essouffl|respir|breath)[^.;]{0,40}\b(?:au repos|at rest)\b"
-    r"|\b(?:au repos|at rest)\b[^.;]{0,30}(?:essouffl|respir|breath)"
-    r"|(?:grande |grave )?difficulté à respirer|gêne respiratoire (?:importante|sévère)"
-    r"|(?:du )?mal à respirer|(?:great|severe) difficulty breathing|struggling to breathe"
-    r"|lèvres (?:qui )?(?:deviennent |virent )?bleues|lips (?:turn )?blue",
-    "confusion": r"\bconfus|\bdésorient|\bdisorient",
-    "suicidal thoughts": r"suicid|idées (?:noires|de mort)|envie de (?:vous|se|me) "
-    r"(?:faire du mal|tuer)|thoughts of (?:death|dying|ending|harming|hurting)"
-    r"|(?:harm|hurt)(?:ing)? yourself|dark thoughts|end(?:ing)? your life",
+    "fever": [
+        r"(?<!sans )(?<!pas de )(?<!no )(?<!without )(?<!without a )(?<!yellow )(?<!hay )"
+        r"\b(?:fièvre|fever)(?! jaune)",
+        r"\bfébrile",
+        r"\bfebrile",
+    ],
+    "heavy bleeding": [
+        r"saignements? (?:très )?(?:abondants?|importants?|graves?)",
+        r"saignements? qui ne s'arrêtent? pas",
+        r"hémorragie",
+        r"saign\w* beaucoup",
+        r"heavy bleeding|bleeding heavily|severe bleeding",
+        r"bleeding that (?:will not|won't|does not|doesn't|cannot|can't) stop",
+        r"ha?emorrhage",
+    ],
+    "breathlessness at rest": [
+        r"(?:essouffl|respir|breath)[^.;]{0,40}\b(?:au repos|at rest)\b",
+        r"\b(?:au repos|at rest)\b[^.;]{0,30}(?:essouffl|respir|breath)",
+        r"difficulté à respirer|gêne respiratoire (?:importante|sévère)|mal à respirer",
+        r"(?:great|severe) difficulty breathing|struggling to breathe",
+        r"lèvres (?:qui )?(?:deviennent |virent )?bleues|lips (?:turn )?blue",
+    ],
+    "confusion": [r"\bconfus", r"\bdésorient", r"\bdisorient"],
+    "frequent diarrhoea": [
+        r"selles liquides plusieurs fois",
+        r"diarrh\w*[^.;]{0,40}\b(?:fréquente|abondante|importante)",
+        r"diarrh\w* 4 fois par jour ou plus|diarrh\w* la nuit",
+        r"watery stools several times",
+        r"(?:frequent|heavy|severe) diarrhoea",
+        r"diarrhoea[^.;]{0,20}\b(?:heavy|frequent|severe)\b",
+        r"diarrhoea 4 or more|diarrhoea at night",
+    ],
+    "repeated vomiting": [
+        r"vomi\w* plusieurs fois|ne gardez (?:plus )?rien|vomissements? (?:qui continuent|répétés)",
+        r"vomiting several times|vomiting that goes on",
+        r"(?:not keeping|cannot keep|can't keep) (?:anything|fluids)",
+    ],
+    "new severe headache": [
+        r"mal de tête (?:très )?(?:fort|brutal|violent)|maux de tête (?:forts|violents)",
+        r"(?:sudden|severe|new),? (?:severe )?headache",
+    ],
+    "suicidal thoughts": [
+        r"suicid",
+        r"idées (?:noires|de mort)",
+        r"envie de (?:vous|se|me) (?:faire du mal|tuer)",
+        r"thoughts of (?:death|dying|ending|harming|hurting)",
+        r"(?:harm|hurt)(?:ing)? yourself|dark thoughts|end(?:ing)? your life",
+    ],
 }
-URGENT_PATTERNS = {name: re.compile(pattern) for name, pattern in URGENT.items()}
+URGENT_PATTERNS = {name: re.compile("|".join(words)) for name, words in URGENT.items()}
 # What puts off the call: a tier below "now, day or night". "Plusieurs fois dans
 # la journée" counts, it does not defer.
 DEFERRED = re.compile(
@@ -126,8 +160,7 @@ def urgent_symptoms(sentence):
 
 def defers(sentence):
     return any(
-        not NOT_WAITING.search(sentence[: match.start()])
-        for match in DEFERRED.finditer(sentence)
+        not NOT_WAITING.search(sentence[: match.start()]) for match in DEFERRED.finditer(sentence)
     )
 
 
@@ -183,6 +216,9 @@ def test_no_page_defers_an_urgent_symptom(client):
         "<p>Heavy bleeding: mention it at your next visit.</p>",
         "<p>Du mal à respirer au repos\u00a0: appelez dans la journée.</p>",
         "<p>New confusion: call your care team today.</p>",
+        "<p>Watery stools several times a day: call the team the same day.</p>",
+        "<li>Vous vomissez plusieurs fois dans la journée : appelez le jour même.</li>",
+        "<p>Un mal de tête brutal : parlez-en à la prochaine consultation.</p>",
         "<p>Thoughts of harming yourself: call 15 or 112, day or night.</p>",
         '<h1>Fièvre et symptômes grippaux</h1><ul><li class="effect effect--call-today">'
         '<h3 class="effect__name"><a href="#">Immunothérapie</a></h3>'
@@ -205,7 +241,51 @@ def test_the_check_finds_deferred_or_incomplete_advice(html):
         "<p>A lump that grows: see your doctor; do not wait for the next visit.</p>",
         "<p>Vaccin contre la fièvre jaune : demandez à la prochaine consultation.</p>",
         "<p>If you have thoughts of suicide, call 3114 or 112 at once, day or night.</p>",
+        "<p>Selles plus molles, moins de 4 fois par jour : appelez l’équipe le jour même.</p>",
+        "<p>Vous vomissez votre comprimé plusieurs jours de suite : appelez le jour même.</p>",
     ],
 )
 def test_the_check_accepts_correct_advice(html):
     assert not wording_problems(html)
+
+
+# A row's tier is what to do for the signs it names: its notes may not send one
+# of them to the care team sooner than the tier says. A sentence that sends a
+# sign to 15 or 112 (or 3114) does not set the row's tier: those signs are in the
+# box at the top of every guide and in each side effect's own list.
+TIER_RANK = {"next-visit": 0, "call-today": 1, "call-now": 2, "emergency": 3}
+NOTES_TIER = [
+    (2, re.compile(r"tout de suite|aussitôt|immédiatement|de jour comme de nuit|at once"
+                   r"|straight away|immediately|day or night")),
+    (1, re.compile(r"jour même|dans la journée|same day|\btoday\b")),
+]  # fmt: skip
+
+
+def under_rated_rows(html):
+    """The rows whose notes call for a sooner call than their tier."""
+    rows = re.findall(
+        r'<h3 class="effect__name">(.*?)</h3>.*?<span class="action action--([\w-]+)">'
+        r'.*?<p class="effect__notes">(.*?)</p>',
+        html,
+        re.S,
+    )
+    problems = []
+    for name, tier, notes in rows:
+        text = normalise(unescape(re.sub(r"<[^>]+>", " ", notes)))
+        care_team = [s for s in sentences_of(text) if not EMERGENCY_NUMBER.search(s)]
+        needed = max(
+            (rank for rank, pattern in NOTES_TIER for s in care_team if pattern.search(s)),
+            default=0,
+        )
+        if TIER_RANK[tier] < needed:
+            problems.append(f"{unescape(re.sub(r'<[^>]+>', '', name)).strip()} is {tier}: {text}")
+    return problems
+
+
+def test_no_row_is_under_rated_by_its_own_notes(client):
+    found = []
+    for path in public_pages(client):
+        if "/side-effects/" in path or "/effets-indesirables/" in path:
+            html = client.get(path).content.decode()
+            found += [f"{path}: {problem}" for problem in under_rated_rows(html)]
+    assert not found, "\n".join(found)
