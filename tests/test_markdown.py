@@ -52,6 +52,11 @@ def test_french_text_gets_non_breaking_spaces():
     assert french_typography("Pourquoi ? Voici : « oui » ; non !") == (
         "Pourquoi\u202f? Voici\u00a0: «\u00a0oui\u00a0»\u202f; non\u202f!"
     )
+    # After a closing parenthesis, a guillemet or bold text too.
+    assert french_typography("<strong>Fièvre</strong> : appelez (ICANS) : « oui » : non") == (
+        "<strong>Fièvre</strong>\u00a0: appelez (ICANS)\u00a0: «\u00a0oui\u00a0»\u00a0: non"
+    )
+    assert "</strong>\u00a0: appelez" in render_markdown("- **Fièvre** : appelez", "fr")
     # Tags, entities, times and addresses are left alone.
     assert french_typography('<a href="https://x.fr/?q=1">à 10:30 &amp; plus</a>') == (
         '<a href="https://x.fr/?q=1">à 10:30 &amp; plus</a>'

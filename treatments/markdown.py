@@ -33,9 +33,11 @@ TEMPLATE_ID_PREFIX = "page-"
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")  # tags and entities are left alone
 # French typography: a non-breaking space before : and », after «; a narrow one before ; ! ?
+# A colon gets its space after any character, ")" and "»" included, and at the start of
+# a text segment, where it follows a tag ("**Fièvre** :" renders as "</strong> :").
 _FRENCH_SPACES = [
     (re.compile(r"[ \u00a0\u202f]*([;!?])"), "\u202f\\1"),
-    (re.compile(r"(?<=\w)[ \u00a0\u202f]*:(?=\s|$)"), "\u00a0:"),
+    (re.compile(r"(?:(?<=\S)|^)[ \u00a0\u202f]*:(?=\s|$)"), "\u00a0:"),
     (re.compile(r"«[ \u00a0\u202f]*"), "«\u00a0"),
     (re.compile(r"[ \u00a0\u202f]*»"), "\u00a0»"),
 ]
