@@ -6,6 +6,10 @@ header is believed only when the request comes from a trusted proxy
 (settings.TRUSTED_PROXIES, from DJANGO_TRUSTED_PROXIES), and only from the right:
 its left-hand entries are whatever the client chose to write. django-axes counts
 failed logins per address found here (AXES_CLIENT_IP_CALLABLE).
+
+Not django-ipware: it matches its trusted proxies, by string prefix (no networks),
+against the addresses written inside X-Forwarded-For, never against the peer that
+actually connected (REMOTE_ADDR), and by default believes the left-most entry.
 """
 
 import ipaddress
