@@ -18,13 +18,13 @@ _NO_LINK_INSIDE = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 @dataclass(frozen=True)
 class GlossaryEntry:
-    def __hash__(self):  # forms is a list: hashed as a tuple, for the matcher cache
-        return hash((tuple(self.forms), self.slug, self.url, self.definition))
-
     forms: list[str]  # the term and its aliases, as the articles write them
     slug: str
     url: str
     definition: str  # plain text, short: the glossary page has the whole definition
+
+    def __hash__(self):  # forms is a list: hashed as a tuple, for the matcher cache
+        return hash((tuple(self.forms), self.slug, self.url, self.definition))
 
 
 def _form_pattern(form: str) -> str:
