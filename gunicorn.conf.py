@@ -49,6 +49,12 @@ accesslog = None
 errorlog = "-"
 loglevel = "info"
 
+# No header sets the WSGI environment: gunicorn otherwise takes SCRIPT_NAME and PATH_INFO
+# headers from the proxy's address (forwarded_allow_ips), and a proxy passes on what the
+# client sent: a SCRIPT_NAME header gave gunicorn's 500 page, or prefixed every link of the
+# page with it. The portal is served at the root; those headers are dropped (header_map).
+forwarder_headers = ""
+
 # No control socket: gunicorn 25.1+ otherwise creates $XDG_RUNTIME_DIR/gunicorn.ctl or
 # ~/.gunicorn/gunicorn.ctl for the `gunicornc` tool, which we do not use.
 control_socket_disable = True

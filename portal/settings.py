@@ -9,12 +9,15 @@
 | REDIS_URL              | none: Django's local-memory cache          |
 | DJANGO_HTTPS           | off ("1" behind HTTPS: HSTS, secure cookies, redirect) |
 | DJANGO_PAGE_CACHE_SECONDS | 86400 (0 turns the page cache off)      |
+| DJANGO_TRUSTED_PROXIES | 127.0.0.1,::1 (addresses or networks whose X-Forwarded-For is believed) |
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +30,13 @@ def env_flag(name: str) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str, default: str) -> list:
+    try:
+        return [ipaddress.ip_network(value, strict=False) for value in env_list(name, default)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from error
 
 
 DEBUG = env_flag("DJANGO_DEBUG")
@@ -59,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "portal.middleware.read_query_first",
     "treatments.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,11 +86,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins lock that account, and that address, for an hour.
+# Five failed logins from one address lock that address out of the admin for an
+# hour, whatever accounts it tried. The account itself stays open from every other
+# address: locked everywhere, anyone knowing a reviewer's user name could keep her
+# out of the admin from anywhere with five tries an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_COOLOFF_MESSAGE = _(
+    "Too many failed logins from your network address: logins from it are blocked for "
+    "an hour. If it is urgent, ask an administrator to lift the block."
+)
+# The client's address: the reverse proxy's X-Forwarded-For, believed only from
+# these addresses or networks (portal/proxies.py). The default suits a proxy on the
+# same machine as gunicorn, which listens on the loopback only.
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+AXES_CLIENT_IP_CALLABLE = "portal.proxies.client_ip"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -179,8 +202,6 @@ CSRF_COOKIE_HTTPONLY = True
 if env_flag("DJANGO_HTTPS"):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # The client's address as the reverse proxy reports it, for django-axes.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

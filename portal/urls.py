@@ -7,6 +7,8 @@ from treatments.sitemaps import SITEMAPS
 
 from . import views
 
+handler400 = views.bad_request
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

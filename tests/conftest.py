@@ -1,13 +1,27 @@
+import os
+from datetime import timedelta
+
 import pytest
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from treatments.models import ContentChange, ImportRecord, content_models
 
 LANGUAGES = ["fr", "en"]
+
+# Property-based tests (Hypothesis). In the suite: a short run, the same examples every
+# time, nothing written to disk. HYPOTHESIS_PROFILE=thorough searches far longer, at
+# random, and keeps what it found in .hypothesis/ (git-ignored). The deadline is the
+# time bound of one example (a few milliseconds are usual): a blow-up, not a speed test.
+hypothesis_settings.register_profile(
+    "suite", max_examples=60, derandomize=True, database=None, deadline=timedelta(seconds=2)
+)
+hypothesis_settings.register_profile("thorough", max_examples=5_000, deadline=timedelta(seconds=2))
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 # The loaded content, serialized: transactional tests (the browser's live
 # server) empty the tables when they end and start again from it.

@@ -9,6 +9,7 @@ to the glossary for touch screens and for reading on.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 _TAG = re.compile(r"(<[^>]+>)")
@@ -22,6 +23,9 @@ class GlossaryEntry:
     url: str
     definition: str  # plain text, short: the glossary page has the whole definition
 
+    def __hash__(self):  # forms is a list: hashed as a tuple, for the matcher cache
+        return hash((tuple(self.forms), self.slug, self.url, self.definition))
+
 
 def _form_pattern(form: str) -> str:
     words = r"[\s\u00a0\u202f]+".join(re.escape(word) for word in form.split())
@@ -29,21 +33,64 @@ def _form_pattern(form: str) -> str:
     return rf"(?<![\w-]){words}(?![\w-])"
 
 
-def _matcher(glossary):
-    """One regex over every form, longest first; abbreviations in capitals match
-    only in capitals (TBI, not "tbi" in a word); other forms ignore case."""
-    forms = sorted(
-        ((form, entry) for entry in glossary for form in entry.forms),
-        key=lambda pair: len(pair[0]),
-        reverse=True,
-    )
-    alternatives, entries = [], []
-    for index, (form, entry) in enumerate(forms):
-        flags = "" if form.isupper() else "(?i:"
-        pattern = _form_pattern(form)
-        alternatives.append(f"(?P<f{index}>{flags}{pattern}{')' if flags else ''})")
-        entries.append(entry)
-    return re.compile("|".join(alternatives)), entries
+class _Matcher:
+    """The rule is one regex over every form, longest first (`pattern`); abbreviations
+    in capitals match only in capitals (TBI, not "tbi" in a word), other forms ignore
+    case. Tried at every character, its hundreds of alternatives cost about 30 s per
+    MB; `finditer` finds the same matches in a small part of that time by trying
+    them only where a word starts with a letter that some form starts with, and
+    then only the forms that start with that letter."""
+
+    def __init__(self, glossary: tuple[GlossaryEntry, ...]):
+        forms = sorted(
+            ((form, entry) for entry in glossary for form in entry.forms),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+        self.alternatives, self.entries, self.firsts = [], [], []
+        capitals, letters = set(), set()
+        for index, (form, entry) in enumerate(forms):
+            flags = "" if form.isupper() else "(?i:"
+            pattern = _form_pattern(form)
+            self.alternatives.append(f"(?P<f{index}>{flags}{pattern}{')' if flags else ''})")
+            self.entries.append(entry)
+            first = form.lstrip()[0]
+            (capitals if form.isupper() else letters).add(first)
+            self.firsts.append(re.compile(f"{flags or '(?:'}{re.escape(first)})"))
+        self.pattern = "|".join(self.alternatives)
+        classes = [f"[{re.escape(''.join(sorted(capitals)))}]"] if capitals else []
+        classes += [f"(?i:[{re.escape(''.join(sorted(letters)))}])"] if letters else []
+        self.starts = re.compile(rf"(?<![\w-])(?:{'|'.join(classes)})") if classes else None
+        self.by_letter = {}
+
+    def _starting_with(self, letter: str):
+        """The regex of the forms whose first letter matches `letter`, in the rule's
+        order; None if there are none."""
+        if letter not in self.by_letter:
+            alternatives = [
+                alternative
+                for alternative, first in zip(self.alternatives, self.firsts, strict=True)
+                if first.fullmatch(letter)
+            ]
+            self.by_letter[letter] = re.compile("|".join(alternatives)) if alternatives else None
+        return self.by_letter[letter]
+
+    def finditer(self, text: str):
+        """The matches of `pattern` in `text`, as re.finditer would give them."""
+        position = 0
+        while self.starts and (start := self.starts.search(text, position)):
+            forms = self._starting_with(start.group())
+            match = forms and forms.match(text, start.start())
+            if match:
+                yield match
+                position = match.end()
+            else:
+                position = start.start() + 1
+
+
+@lru_cache(maxsize=8)  # a glossary per language; pages are rendered with the same one
+def _matcher(glossary: tuple[GlossaryEntry, ...]) -> _Matcher:
+    return _Matcher(glossary)
 
 
 def _definition_markup(text: str, entry: GlossaryEntry) -> str:
@@ -58,7 +105,7 @@ def _definition_markup(text: str, entry: GlossaryEntry) -> str:
 def link_glossary_terms(html: str, glossary: list[GlossaryEntry]) -> str:
     if not glossary or not html:
         return html
-    pattern, entries = _matcher(glossary)
+    matcher = _matcher(tuple(glossary))
     linked = set()
     closed_depth = 0  # inside <a> or a heading
     parts = _TAG.split(html)
@@ -70,14 +117,14 @@ def link_glossary_terms(html: str, glossary: list[GlossaryEntry]) -> str:
             continue
         if closed_depth or not part.strip():
             continue
-        parts[index] = _link_in_text(part, pattern, entries, linked)
+        parts[index] = _link_in_text(part, matcher, linked)
     return "".join(parts)
 
 
-def _link_in_text(text, pattern, entries, linked):
+def _link_in_text(text, matcher, linked):
     out, position = [], 0
-    for match in pattern.finditer(text):
-        entry = entries[int(match.lastgroup[1:])]
+    for match in matcher.finditer(text):
+        entry = matcher.entries[int(match.lastgroup[1:])]
         if entry.slug in linked:
             continue
         linked.add(entry.slug)

@@ -32,20 +32,32 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 TEMPLATE_ID_PREFIX = "page-"
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")  # tags and entities are left alone
+_ENTITY = re.compile(r"(&#?\w+;)")
 # French typography: a non-breaking space before : and », after «; a narrow one before ; ! ?
 # A colon gets its space after any character, ")" and "»" included, and at the start of
 # a text segment, where it follows a tag ("**Fièvre** :" renders as "</strong> :").
+# A run of spaces is only tried from its first space ((?<!...), (?<=\S)): tried from each
+# of its spaces, a long run without punctuation after it took quadratic time.
 _FRENCH_SPACES = [
-    (re.compile(r"[ \u00a0\u202f]*([;!?])"), "\u202f\\1"),
+    (re.compile(r"(?<![ \u00a0\u202f])[ \u00a0\u202f]*([;!?])"), "\u202f\\1"),
     (re.compile(r"(?:(?<=\S)|^)[ \u00a0\u202f]*:(?=\s|$)"), "\u00a0:"),
     (re.compile(r"«[ \u00a0\u202f]*"), "«\u00a0"),
-    (re.compile(r"[ \u00a0\u202f]*»"), "\u00a0»"),
+    (re.compile(r"(?<![ \u00a0\u202f])[ \u00a0\u202f]*»"), "\u00a0»"),
 ]
+
+
+def _split_tags(text: str) -> list[str]:
+    """_TAG_OR_TEXT.split(text), in linear time: after the last ">" no "<" can open a
+    tag, and searching for one from each "<" of a long run took quadratic time."""
+    end = text.rfind(">") + 1
+    head = _TAG_OR_TEXT.split(text[:end])
+    tail = _ENTITY.split(text[end:])
+    return [*head[:-1], head[-1] + tail[0], *tail[1:]]
 
 
 def french_typography(text: str) -> str:
     """Puts the non-breaking spaces of French typography into text or HTML."""
-    parts = _TAG_OR_TEXT.split(text)
+    parts = _split_tags(text)
     for index in range(0, len(parts), 2):  # even parts are text, odd ones tags or entities
         segment = parts[index]
         for pattern, replacement in _FRENCH_SPACES:

@@ -3,7 +3,9 @@ from html import unescape
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
@@ -34,7 +36,10 @@ def alternates(context):
     request = context["request"]
     page_object = context.get("translated_object")
     current = get_language()
-    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    try:
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+    except TooManyFieldsSent:  # the 400 page of that very request: keep no query
+        query = ""
     links = []
     for code, _name in settings.LANGUAGES:
         if page_object is not None:
@@ -49,7 +54,8 @@ def alternates(context):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                # Lazy: the 400 page of a request whose host is not allowed never asks.
+                "absolute_url": lazy(request.build_absolute_uri, str)(url),
                 "is_current": code == current,
             }
         )

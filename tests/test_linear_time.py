@@ -1,0 +1,53 @@
+"""Rendering stays linear in the size of the text: generous time bounds that a
+quadratic path (30 s per MB of glossary linking, a minute for a French summary of
+60,000 spaces) could not meet. Speed itself is measured by `make bench`."""
+
+import time
+
+import pytest
+
+from treatments.glossary import link_glossary_terms
+from treatments.markdown import french_typography, render_markdown
+from treatments.models import GlossaryTerm, Therapy
+
+pytestmark = pytest.mark.django_db
+
+BOUND_SECONDS = 5.0  # measured under 0.5 s for each; the quadratic paths took 8 s to hours
+# What made the old code quadratic: runs of spaces with no punctuation after them, or
+# a closing guillemet; "<" or "&" that open no tag or entity.
+HOSTILE = (
+    "x" + " " * 60_000 + "y\n\n" + "« " + " " * 20_000 + "»\n\n"
+    + "<" * 20_000 + "\n\n" + "&" * 20_000 + "a\n\n"
+)  # fmt: skip
+
+
+def cpu_seconds(function, *args):
+    start = time.process_time()
+    result = function(*args)
+    return time.process_time() - start, result
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_200_kb_article_renders_and_links_its_glossary_within_the_bound(language):
+    bodies = "\n\n".join(Therapy.objects.values_list(f"body_{language}", flat=True))
+    text = (bodies * (200_000 // len(bodies) + 1))[: 200_000 - len(HOSTILE)] + HOSTILE
+    glossary = GlossaryTerm.objects.for_linking(language)
+
+    seconds, html = cpu_seconds(
+        lambda: link_glossary_terms(render_markdown(text, language), glossary)
+    )
+
+    assert seconds < BOUND_SECONDS, f"{seconds:.1f} s for 200 kB"
+    assert html.count('<span class="gloss">') >= 30, "the glossary was linked"
+    if language == "fr":
+        assert "«\u00a0»" in html, "French typography ran"
+
+
+def test_french_typography_of_1_mb_of_hostile_plain_text_is_within_the_bound():
+    """The typography filter also runs on plain text (summaries), where "<" is not escaped."""
+    text = (HOSTILE + "Pourquoi ? Voici : « oui » ; non ! ") * (1_000_000 // len(HOSTILE))
+
+    seconds, result = cpu_seconds(french_typography, text)
+
+    assert seconds < BOUND_SECONDS, f"{seconds:.1f} s for 1 MB"
+    assert "Pourquoi\u202f? Voici\u00a0: «\u00a0oui\u00a0»\u202f; non\u202f!" in result
