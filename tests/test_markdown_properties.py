@@ -98,7 +98,7 @@ SPACES = re.compile("[ \u00a0\u202f]")
 REFERENCE_TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
 REFERENCE_SPACES = [
     (re.compile(r"[ \u00a0\u202f]*([;!?])"), "\u202f\\1"),
-    (re.compile(r"(?<=\w)[ \u00a0\u202f]*:(?=\s|$)"), "\u00a0:"),
+    (re.compile(r"(?:(?<=\S)|^)[ \u00a0\u202f]*:(?=\s|$)"), "\u00a0:"),
     (re.compile(r"«[ \u00a0\u202f]*"), "«\u00a0"),
     (re.compile(r"[ \u00a0\u202f]*»"), "\u00a0»"),
 ]
