@@ -95,8 +95,10 @@ FR = "therapies/car-t/fr.md"
         (SOURCE, None, ALIAS_BOMB, f"{SOURCE}, line 6, field 'a0': {ALIASES}"),
         (SOURCE, "title: A source", "title: &t [*t]", f"line 1, field 'title': {ALIASES}"),
         (SOURCE, "publisher: A publisher", "publisher: *p", f"field 'publisher': {ALIASES}"),
-        (THERAPY, None, "extra: " + "[" * 5000 + "]" * 5000 + "\n",
-         f"{THERAPY}, line 14, field 'extra[0][0][0][0][0][0][0][0][0]': nested more than 10 "),
+        (THERAPY, None, "extra:\n" + "- " * 5000 + "x\n",
+         f"{THERAPY}, line 15, field 'extra[0][0][0][0][0][0][0][0][0]': nested more than 10 "),
+        # libyaml stops a flow list before it reaches the loader's own limit.
+        (THERAPY, None, "extra: " + "[" * 5000 + "]" * 5000, (f"{THERAPY}, line 14", "nest")),
         (THERAPY, None, "extra: " + "{a: " * 5000 + "}" * 5000 + "\n",
          "field 'extra.a.a.a.a.a.a.a.a': nested more than 10 levels deep"),
         (THERAPY, None, "extra: [" + "x, " * 10_000 + "]\n", "more than 5,000 values in one file"),
@@ -124,7 +126,8 @@ def test_a_hostile_yaml_file_is_refused_with_its_line_and_field(small, file, old
     edit(small / file, old, new)
     with bounded():
         problems = refused(small, "--check")
-    assert any(line.startswith("content/") and message in line for line in problems), problems
+    parts = (message,) if isinstance(message, str) else message
+    assert any(all(part in line for part in parts) for line in problems), problems
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,20 @@ take gigabytes or minutes, or change a page without anyone noticing:
 import collections.abc
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+if yaml.__with_libyaml__:  # PyYAML's wheels include libyaml: the same events, parsed in C
+    from yaml.cyaml import CParser
+
+    PARSER = (CParser,)
+else:
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    PARSER = (Reader, Scanner, Parser)
 
 MAX_DEPTH = 10  # levels of nesting; content files use 4
 MAX_VALUES = 5_000  # in one file; the largest (synonyms/en.yaml) has 341
@@ -53,9 +67,14 @@ def _child_field(parent: str, index) -> str:
     return parent  # the document itself, or a key (its mapping's place)
 
 
-class Loader(yaml.SafeLoader):
+class Loader(Composer, *PARSER, SafeConstructor, Resolver):
+    """PyYAML's SafeLoader, with its composer (in Python, before the parser in
+    the method order, even libyaml's) and its constructor checking as they go."""
+
     def __init__(self, text: str, first_line: int):
-        super().__init__(text)
+        PARSER[0].__init__(self, text)
+        for base in (*PARSER[1:], Composer, SafeConstructor, Resolver):
+            base.__init__(self)
         self.first_line = first_line  # the line of the file the YAML text starts on
         self.fields = []  # the path of each value being composed, outermost first
         self.lines = {}  # path -> line of the field in the file
