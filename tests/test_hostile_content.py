@@ -16,7 +16,13 @@ from django.core.management import CommandError, call_command
 from django.utils.translation import override
 
 from content_translation.models import SegmentTranslation
-from treatments.limits import MAX_MARKDOWN_LENGTH, max_length, validate_markdown_length
+from content_translation.segments import join_lines
+from treatments.limits import (
+    MAX_CONTENT_FILE_SIZE,
+    MAX_MARKDOWN_LENGTH,
+    max_length,
+    validate_markdown_length,
+)
 from treatments.models import Source, Therapy
 
 from .small_content import write_small_content
@@ -177,6 +183,18 @@ def test_the_limits_come_from_the_model_fields(small, monkeypatch):
     )
 
 
+def test_the_content_readme_states_the_limits_in_force():
+    readme = (settings.CONTENT_DIR / "README.md").read_text(encoding="utf-8")
+    for stated in [
+        f"| {MAX_MARKDOWN_LENGTH:,} characters (200 kB) per field, per language |",
+        f"| {max_length(Therapy, 'name')} characters |",
+        f"| {max_length(Source, 'title')} / {max_length(Source, 'url')} characters |",
+        f"| {max_length(Therapy, 'key')} characters |",
+        f"| {MAX_CONTENT_FILE_SIZE // 1_000_000} MB |",
+    ]:
+        assert stated in readme
+
+
 def test_root_causes_are_listed_before_their_consequences(small):
     edit(small / "sources/one.yaml", "title: A source", "title: [broken")
     problems = refused(small, "--check")
@@ -294,7 +312,21 @@ def test_a_po_translation_that_makes_an_article_too_long_is_refused(tmp_path):
     assert not SegmentTranslation.objects.exists()
 
 
-def test_a_po_file_too_large_is_refused_before_it_is_read(tmp_path, settings):
+def test_a_po_translation_full_of_spaces_is_read_in_linear_time(tmp_path):
+    path = tmp_path / "content.po"
+    po = export_po(path)
+    heading = po.find("therapy:car-t:body:1", by="msgctxt")
+    heading.msgstr = "What" + " " * 150_000 + "is it? ##"
+    po.find("therapy:car-t:name", by="msgctxt").msgid = "Plus la même chose"
+    po.save()
+    with bounded(seconds=30, megabytes=400):  # 15 minutes before
+        message = import_refused(path)
+    assert "entry 'therapy:car-t:name': the msgid does not match the current content" in message
+    assert "therapy:car-t:body:1" not in message  # the heading is a heading still
+    assert join_lines("a" + " " * 2_000_000 + "\n b") == "a b"
+
+
+def test_a_po_file_too_large_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "content.po"
     path.write_bytes(b"#" * 20_000_001)
     assert f"{path}: too large: 20,000,001 bytes, at most 20,000,000 allowed" in import_refused(
