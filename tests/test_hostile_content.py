@@ -155,6 +155,8 @@ def test_a_hostile_yaml_file_is_refused_with_its_line_and_field(small, file, old
          f"{THERAPY}, line 5, field 'reviewed_by': too long: 201 characters, at most 200"),
         ("glossary/aplasia/en.md", "slug: aplasia-en\n", f"slug: x\naliases: {ALIASES_200K}\n",
          "glossary/aplasia/en.md, line 4, field 'aliases': too long: 200,001 characters"),
+        ("synonyms/en.yaml", None, f"- [x, {'w' * 200_000}]\n",
+         "synonyms/en.yaml, line 2: group 2 is too long: 200,002 characters, at most 200,000"),
         ("synonyms/en.yaml", None, f"- [{'w' * 121}, other]\n",
          "synonyms/en.yaml, line 2: group 2: its first word is too long"),
     ],

@@ -111,16 +111,19 @@ class Document:
         return None
 
     def _read(self):
-        size = self.path.stat().st_size
-        if size > MAX_CONTENT_FILE_SIZE:  # checked before reading it: memory stays bounded
-            self.problem(
-                None, f"too large: {size:,} bytes, at most {MAX_CONTENT_FILE_SIZE:,} allowed", 1
-            )
-            return
         try:
+            size = self.path.stat().st_size
+            if size > MAX_CONTENT_FILE_SIZE:  # checked before reading it: memory stays bounded
+                self.problem(
+                    None, f"too large: {size:,} bytes, at most {MAX_CONTENT_FILE_SIZE:,} allowed", 1
+                )
+                return
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
             self.problem(None, f"not UTF-8 text ({error.reason})")
+            return
+        except OSError as error:
+            self.problem(None, f"cannot be read ({error.strerror})")
             return
         if self.path.suffix == ".md":
             match = re.match(r"---[ \t]*\n(.*?\n)---[ \t]*(?:\n|$)(.*)", text, re.DOTALL)
@@ -176,12 +179,13 @@ class Document:
         value = str(value).strip()
         return value if self.fits(path, value, model, field or name) else ""
 
-    def fits(self, path, value, model, field, line=None):
+    def fits(self, path, value, model, field):
         """Whether `value` fits in its database field: the same check on
         SQLite (which would store it whole) and PostgreSQL (which would fail)."""
-        limit = max_length(model or self.model, field)
+        model = model or self.model
+        limit = max_length(model, field) if model else None
         if limit is not None and len(value) > limit:
-            self.problem(path, too_long(len(value), limit), line)
+            self.problem(path, too_long(len(value), limit))
             return False
         return True
 
@@ -258,8 +262,8 @@ class Document:
         body = self.body.strip()
         if not body:
             self.problem(None, "the Markdown body after the front matter is empty")
-        limit = max_length(self.model, field)
-        if len(body) > limit:
+        limit = max_length(self.model, field) if self.model else None
+        if limit is not None and len(body) > limit:
             self.problem(None, f"the Markdown body is {too_long(len(body), limit)}", self.body_line)
             return ""
         return body
@@ -514,7 +518,10 @@ class ContentReader:
                     doc.problem(None, f"group {index + 1}: its first word is too long", line)
                 elif (language, key) in self.content.synonyms:
                     doc.problem(None, f"'{shown(words[0])}' starts two groups", line)
-                elif doc.fits(None, terms, None, "terms", line):
+                elif len(terms) > max_length(SynonymGroup, "terms"):
+                    limit = max_length(SynonymGroup, "terms")
+                    doc.problem(None, f"group {index + 1} is {too_long(len(terms), limit)}", line)
+                else:
                     self.content.synonyms[(language, key)] = {"terms": terms}
 
     @staticmethod
@@ -605,7 +612,7 @@ class ContentReader:
                 continue
             meta.check_fields({"key", "frequency", "onset", "action"}, prefix, row)
             effect = meta.text("key", data=row, prefix=prefix, model=SideEffect)
-            if effect in self.unread["side effect"]:
+            if effect in self.unread.get("side effect", ()):
                 meta.problem(f"{prefix}.key", unreadable(effect, "side effect"), consequence=True)
             elif effect and effect not in self.content.side_effects:
                 meta.problem(f"{prefix}.key", f"'{shown(effect)}' is not a known side effect")
