@@ -13,7 +13,7 @@ take gigabytes or minutes, or change a page without anyone noticing:
   longer than MAX_NUMBER_LENGTH characters (a long base-60 number like
   `1:0:0:…` takes quadratic time to build);
 - a field given twice in one mapping (YAML would keep the last one silently);
-- values PyYAML cannot build: an impossible date (2026-02-30), a 5,000-digit number.
+- values PyYAML cannot build: an impossible date (2026-02-30), a number like `0b_`.
 """
 
 import collections.abc
