@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 
 from treatments import publishing
+from treatments.limits import MAX_PO_FILE_SIZE, max_length, too_long
 
 from .fields import (
     CONTENT_SOURCE_LANGUAGE,
@@ -163,6 +164,10 @@ def read_po(path: Path, language: str, fields: list[TranslatableField]) -> dict:
     path = Path(path)
     if not path.is_file():
         raise PoErrors([PoProblem(path, None, None, "no such file")])
+    size = path.stat().st_size
+    if size > MAX_PO_FILE_SIZE:  # checked before reading it: memory stays bounded
+        message = f"too large: {size:,} bytes, at most {MAX_PO_FILE_SIZE:,} allowed"
+        raise PoErrors([PoProblem(path, None, None, message)])
     problems = msgfmt_problems(path)
     if problems:
         raise PoErrors(problems)
@@ -243,6 +248,7 @@ def import_po(path: Path, language: str) -> ImportReport:
     report = ImportReport()
     translations = {}  # msgctxt -> (French text, translation) to remember
     changes = defaultdict(dict)  # object -> {localized field name: value}
+    problems = []
     for translatable in fields:
         if not any(segment.context in entries for segment in translatable.segments):
             continue  # not in this file: left as it is
@@ -259,9 +265,15 @@ def import_po(path: Path, language: str) -> ImportReport:
         if "" in texts:
             report.fields_kept.append((translatable.id, texts.count("")))
         elif texts != translatable.current_translations(language):
+            value = translatable.build(texts)
+            if problem := length_problem(path, translatable, value, entries):
+                problems.append(problem)
+                continue
             name = build_localized_fieldname(translatable.name, language)
-            changes[translatable.obj][name] = translatable.build(texts)
+            changes[translatable.obj][name] = value
             report.fields_updated.append(translatable.id)
+    if problems:
+        raise PoErrors(problems)
     with transaction.atomic():
         report.stored = remember(translations, memory)
         for obj, values in changes.items():
@@ -272,6 +284,20 @@ def import_po(path: Path, language: str) -> ImportReport:
             publishing.changed(obj)
         report.objects_saved = len(changes)
     return report
+
+
+def length_problem(path, translatable, value, entries) -> PoProblem | None:
+    """A field that its translation would make longer than the database field
+    allows (model field's max_length, or limits.MAX_MARKDOWN_LENGTH): the same
+    refusal on SQLite, which would store it whole, and PostgreSQL, which would
+    fail. Named at the field's longest entry in the file."""
+    limit = max_length(type(translatable.obj), translatable.name)
+    if limit is None or len(value) <= limit:
+        return None
+    given = [entries[s.context] for s in translatable.segments if s.context in entries]
+    entry = max(given, key=lambda entry: len(entry.msgstr))
+    message = f"{translatable.id} would be {too_long(len(value), limit)}"
+    return PoProblem(Path(path), entry.linenum or None, entry.msgctxt, message)
 
 
 def remember(translations: dict, memory: Memory) -> int:

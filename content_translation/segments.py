@@ -14,11 +14,13 @@ line for line as one segment each; horizontal rules are structure only.
 import re
 from dataclasses import dataclass
 
-HEADING = re.compile(r"^(#{1,6}[ \t]+)(.*?)(?:[ \t]+#+)?[ \t]*$")
+# Each pattern runs in linear time, whatever the line (a translation may be
+# hostile): the closing #s of a heading are removed by heading_text, not by a
+# pattern that would scan a long run of spaces once for each of its positions.
+HEADING = re.compile(r"^(#{1,6}[ \t]+)(.*)$")
 LIST_ITEM = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)(\S.*)$")
 RULE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 VERBATIM = re.compile(r"^[ \t]*(?:\||>|```|~~~)")
-LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,18 @@ class Block:
 
 
 def join_lines(text: str) -> str:
-    """One line: how a paragraph's text is compared and stored."""
-    return LINE_BREAK.sub(" ", text.strip(" \t\n"))
+    """One line: how a paragraph's text is compared and stored (each line
+    break, with the spaces around it, becomes one space)."""
+    return " ".join(line.strip(" \t") for line in text.strip(" \t\n").split("\n"))
+
+
+def heading_text(text: str) -> str:
+    """A heading's text without its closing sequence: `## Title ##` -> `Title`."""
+    text = text.rstrip(" \t")
+    unclosed = text.rstrip("#")
+    if unclosed != text and unclosed[-1:] in (" ", "\t"):
+        return unclosed.rstrip(" \t")
+    return text
 
 
 def split_markdown(text: str) -> list[Block]:
@@ -68,7 +80,7 @@ def split_markdown(text: str) -> list[Block]:
         if heading := HEADING.match(line):
             sep = separator()
             close()
-            blocks.append(Block(sep, heading.group(1), heading.group(2), "heading"))
+            blocks.append(Block(sep, heading.group(1), heading_text(heading.group(2)), "heading"))
         elif RULE.match(line):
             sep = separator()
             close()

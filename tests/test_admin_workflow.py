@@ -372,3 +372,14 @@ def test_a_preview_in_an_unknown_language_is_a_404(client):
     staff(client, EDITORS, "editor")
     assert client.get(f"/admin/treatments/therapy/{therapy.pk}/preview/de/").status_code == 404
     assert client.get("/admin/treatments/therapy/999999/preview/fr/").status_code == 404
+
+
+def test_a_text_too_long_is_refused_in_the_admin_with_a_message(client):
+    therapy = make_therapy()
+    staff(client, EDITORS, "editor")
+    data = form_data(client, therapy, summary_en="word " * 41_000)
+    response = client.post(change_url(therapy), data)
+    assert response.status_code == 200
+    assert "a text can have at most 200,000" in response.content.decode()
+    therapy.refresh_from_db()
+    assert therapy.summary_en == "A summary in English."

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -21,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import publishing
 from .diff import version_diff
+from .limits import validate_markdown_length
 from .models import (
     LANGUAGE_CODES,
     Disease,
@@ -94,11 +96,24 @@ class TranslatorsSeeTextOnly:
         return not is_translator(request.user) and super().has_delete_permission(request, *args)
 
 
-class ContentAdmin(TranslatorsSeeTextOnly, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class LimitedTexts:
+    """Texts longer than the content files and the PO import accept are refused
+    here too, with a message (limits.py)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and formfield is not None:
+            formfield.validators.append(validate_markdown_length)
+        return formfield
+
+
+class ContentAdmin(
+    LimitedTexts, TranslatorsSeeTextOnly, SimpleHistoryAdmin, TabbedTranslationAdmin
+):
     pass
 
 
-class ContentInline(TranslatorsSeeTextOnly, TranslationStackedInline):
+class ContentInline(LimitedTexts, TranslatorsSeeTextOnly, TranslationStackedInline):
     extra = 0
 
 
@@ -414,14 +429,14 @@ class GlossaryTermAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReviewWorkflow, SimpleHistoryAdmin):
+class SourceAdmin(ReviewWorkflow, LimitedTexts, SimpleHistoryAdmin):
     list_display = ["title", "publisher", "year", "language", "status", "online"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "publisher", "url"]
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(ReviewWorkflow, SimpleHistoryAdmin):
+class SynonymGroupAdmin(ReviewWorkflow, LimitedTexts, SimpleHistoryAdmin):
     list_display = ["__str__", "language", "status", "online"]
     list_filter = ["language"]
     search_fields = ["terms"]

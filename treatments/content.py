@@ -20,7 +20,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import override
 
-from . import publishing
+from . import content_yaml, publishing
+from .content_yaml import shown
+from .limits import MAX_CONTENT_FILE_SIZE, max_length, too_long
 from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
@@ -46,52 +48,43 @@ KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_FIELDS = ("status",)
 
 
+def unreadable(key, what) -> str:
+    return f"'{key}' is not a known {what}: its own files have problems, listed above"
+
+
 @dataclass(frozen=True)
 class Problem:
     path: Path
     line: int | None
     field: str | None
     message: str
+    # Caused by a problem of another file (a side effect that could not be read
+    # is "not a known side effect" for the treatments that list it): listed after.
+    consequence: bool = False
 
     def __str__(self):
         where = str(self.path)
         if self.line:
             where += f", line {self.line}"
         if self.field:
-            where += f", field '{self.field}'"
+            where += f", field '{shown(self.field, 100)}'"
         return f"{where}: {self.message}"
 
 
 class ContentErrors(Exception):
     def __init__(self, problems):
-        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line or 0))
+        self.problems = sorted(
+            problems, key=lambda p: (p.consequence, str(p.path), p.line or 0)
+        )  # root causes first
         super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
-# --- Reading YAML with the line of every field ---------------------------------------------
-
-
-def _field_lines(node, prefix="", lines=None):
-    """{"side_effects[2].frequency": 14, ...}: the 1-based line of each field."""
-    lines = {} if lines is None else lines
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            lines[path] = key_node.start_mark.line + 1
-            _field_lines(value_node, path, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            path = f"{prefix}[{index}]"
-            lines[path] = item.start_mark.line + 1
-            _field_lines(item, path, lines)
-    return lines
 
 
 class Document:
     """One content file: its YAML data, its Markdown body, and where each field is."""
 
-    def __init__(self, path: Path, display_path: Path, problems: list, expected=dict):
+    def __init__(self, path: Path, display_path: Path, problems: list, expected=dict, model=None):
         self.expected = expected  # the YAML's top level: a mapping, or a list
+        self.model = model  # the model its fields go to: their lengths are checked
         self.path = path
         self.display_path = display_path
         self.problems = problems
@@ -99,24 +92,41 @@ class Document:
         self.body = ""
         self.lines = {}
         self.first_line = 1  # line of the YAML text in the file
+        self.body_line = None  # line of the Markdown body in the file
         self.ok = True
         self._read()
 
-    def problem(self, field_path, message, line=None):
+    def problem(self, field_path, message, line=None, consequence=False):
         if line is None and field_path is not None:
-            line = self.lines.get(field_path)
-            parent = field_path
-            while line is None and ("." in parent or "[" in parent):
-                parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", parent)
-                line = self.lines.get(parent)
-        self.problems.append(Problem(self.display_path, line, field_path, message))
+            line = self.line(field_path)
+        self.problems.append(Problem(self.display_path, line, field_path, message, consequence))
         self.ok = False
+
+    def line(self, field_path):
+        """The line of a field, or of the nearest field around it that the file has."""
+        for _ in range(content_yaml.MAX_DEPTH + 1):  # a key may hold dots: stop anyway
+            if field_path in self.lines:
+                return self.lines[field_path]
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", field_path)
+            if parent == field_path:
+                return None
+            field_path = parent
+        return None
 
     def _read(self):
         try:
+            size = self.path.stat().st_size
+            if size > MAX_CONTENT_FILE_SIZE:  # checked before reading it: memory stays bounded
+                self.problem(
+                    None, f"too large: {size:,} bytes, at most {MAX_CONTENT_FILE_SIZE:,} allowed", 1
+                )
+                return
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
             self.problem(None, f"not UTF-8 text ({error.reason})")
+            return
+        except OSError as error:
+            self.problem(None, f"cannot be read ({error.strerror})")
             return
         if self.path.suffix == ".md":
             match = re.match(r"---[ \t]*\n(.*?\n)---[ \t]*(?:\n|$)(.*)", text, re.DOTALL)
@@ -127,11 +137,14 @@ class Document:
                 return
             yaml_text, self.body = match.group(1), match.group(2)
             self.first_line = 2
+            self.body_line = self.first_line + yaml_text.count("\n") + 1
         else:
             yaml_text = text
         try:
-            node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(yaml_text)
+            data, lines = content_yaml.load(yaml_text, self.first_line)
+        except content_yaml.Refused as error:
+            self.problem(error.field, error.problem, error.problem_mark.line + self.first_line)
+            return
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + self.first_line if mark else None
@@ -142,7 +155,7 @@ class Document:
             self.problem(None, f"expected {wanted}", self.first_line)
             return
         self.data = data
-        self.lines = {path: line + self.first_line - 1 for path, line in _field_lines(node).items()}
+        self.lines = lines
 
     # --- typed accessors: each records a problem and returns a safe value ---
 
@@ -153,7 +166,9 @@ class Document:
                 path = f"{prefix}.{name}" if prefix else str(name)
                 self.problem(path, f"unknown field (allowed: {', '.join(sorted(allowed))})")
 
-    def text(self, name, required=True, data=None, prefix=""):
+    def text(self, name, required=True, data=None, prefix="", model=None, field=None):
+        """A text for the field `field` (by default `name`) of `model` (by
+        default the document's), within that field's length."""
         data = self.data if data is None else data
         path = f"{prefix}.{name}" if prefix else name
         value = data.get(name)
@@ -164,7 +179,18 @@ class Document:
         if not isinstance(value, str | int | float):
             self.problem(path, "must be text")
             return ""
-        return str(value).strip()
+        value = str(value).strip()
+        return value if self.fits(path, value, model, field or name) else ""
+
+    def fits(self, path, value, model, field):
+        """Whether `value` fits in its database field: the same check on
+        SQLite (which would store it whole) and PostgreSQL (which would fail)."""
+        model = model or self.model
+        limit = max_length(model, field) if model else None
+        if limit is not None and len(value) > limit:
+            self.problem(path, too_long(len(value), limit))
+            return False
+        return True
 
     def key(self, name, data=None, prefix=""):
         value = self.text(name, data=data, prefix=prefix)
@@ -173,11 +199,11 @@ class Document:
             self.problem(path, f"'{value}' must be lower-case ASCII letters, digits and hyphens")
         return value
 
-    def choice(self, name, choices, data=None, prefix=""):
-        value = self.text(name, data=data, prefix=prefix)
+    def choice(self, name, choices, data=None, prefix="", model=None):
+        value = self.text(name, data=data, prefix=prefix, model=model)
         if value and value not in choices.values:
             path = f"{prefix}.{name}" if prefix else name
-            self.problem(path, f"'{value}' is not one of: {', '.join(choices.values)}")
+            self.problem(path, f"'{shown(value)}' is not one of: {', '.join(choices.values)}")
             return ""
         return value
 
@@ -187,7 +213,7 @@ class Document:
             return None
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value
-        self.problem(name, f"'{value}' must be a date written YYYY-MM-DD")
+        self.problem(name, f"'{shown(value)}' must be a date written YYYY-MM-DD")
         return None
 
     def integer(self, name, required=True, minimum=0, maximum=32767):
@@ -197,27 +223,32 @@ class Document:
                 self.problem(name, "is required")
             return None
         if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
-            self.problem(name, f"'{value}' must be a whole number from {minimum} to {maximum}")
+            self.problem(
+                name, f"'{shown(value)}' must be a whole number from {minimum} to {maximum}"
+            )
             return None
         return value
 
-    def key_list(self, name, known, what):
+    def key_list(self, name, known, what, broken=()):
+        """Keys of known objects; `broken` ones exist but could not be read."""
         value = self.data.get(name, [])
         if value is None:
             return []
         if not isinstance(value, list):
             self.problem(name, "must be a list of keys, e.g. [one, two]")
             return []
-        keys = []
+        keys = {}  # a dict: in order, and a key is found at once
         for index, item in enumerate(value):
             path = f"{name}[{index}]"
-            if not isinstance(item, str) or item not in known:
-                self.problem(path, f"'{item}' is not a known {what}")
+            if isinstance(item, str) and item in broken:
+                self.problem(path, unreadable(item, what), consequence=True)
+            elif not isinstance(item, str) or item not in known:
+                self.problem(path, f"'{shown(item)}' is not a known {what}")
             elif item in keys:
                 self.problem(path, f"'{item}' is listed twice")
             else:
-                keys.append(item)
-        return keys
+                keys[item] = None
+        return list(keys)
 
     def mapping(self, name, required=True):
         value = self.data.get(name)
@@ -230,10 +261,14 @@ class Document:
             return {}
         return value
 
-    def markdown_body(self):
+    def markdown_body(self, field="body"):
         body = self.body.strip()
         if not body:
             self.problem(None, "the Markdown body after the front matter is empty")
+        limit = max_length(self.model, field) if self.model else None
+        if limit is not None and len(body) > limit:
+            self.problem(None, f"the Markdown body is {too_long(len(body), limit)}", self.body_line)
+            return ""
         return body
 
 
@@ -259,6 +294,7 @@ class ContentReader:
         self.root = Path(root)
         self.problems = []
         self.content = Content()
+        self.unread = {}  # "source", "side effect", "treatment" -> keys whose files have problems
 
     def display(self, path: Path) -> Path:
         try:
@@ -266,8 +302,8 @@ class ContentReader:
         except ValueError:
             return path
 
-    def document(self, path: Path, expected=dict) -> Document:
-        return Document(path, self.display(path), self.problems, expected)
+    def document(self, path: Path, model, expected=dict) -> Document:
+        return Document(path, self.display(path), self.problems, expected, model)
 
     def missing(self, path: Path, message="this file is missing"):
         self.problems.append(Problem(self.display(path), None, None, message))
@@ -286,8 +322,9 @@ class ContentReader:
             raise ContentErrors(self.problems)
         return self.content
 
-    def keyed_entries(self, folder: Path, *, directories: bool):
-        """(key, path) for each file (or folder) of `folder`, checking the key."""
+    def keyed_entries(self, folder: Path, model, *, directories: bool):
+        """(key, path) for each file (or folder) of `folder`, checking the key
+        (the `key` of `model`)."""
         if not folder.is_dir():
             self.missing(folder, "this folder is missing")
             return []
@@ -301,6 +338,8 @@ class ContentReader:
                 self.missing(path, f"unexpected entry: each entry here must be {expected}")
             elif not KEY_PATTERN.match(key):
                 self.missing(path, f"'{key}' is not a valid key (lower-case ASCII and hyphens)")
+            elif len(key) > max_length(model, "key"):
+                self.missing(path, f"the key is {too_long(len(key), max_length(model, 'key'))}")
             else:
                 entries.append((key, path))
         return entries
@@ -310,12 +349,20 @@ class ContentReader:
             if path.name not in expected and not path.name.startswith("."):
                 self.missing(path, f"unexpected file (expected: {', '.join(sorted(expected))})")
 
-    def language_documents(self, folder: Path):
+    def note_unread(self, what, entries, read):
+        """The keys of `entries` that have files but were not read, for the
+        problems they cause elsewhere (Problem.consequence)."""
+        self.unread[what] = {key for key, _path in entries} - read.keys()
+
+    def key_list(self, doc, name, known, what):
+        return doc.key_list(name, known, what, broken=self.unread.get(what, ()))
+
+    def language_documents(self, folder: Path, model):
         documents = {}
         for language in LANGUAGE_CODES:
             path = folder / f"{language}.md"
             if path.is_file():
-                documents[language] = self.document(path)
+                documents[language] = self.document(path, model)
             else:
                 self.missing(path, f"the {language} translation is missing")
         return documents
@@ -323,8 +370,9 @@ class ContentReader:
     # sources/<key>.yaml
     def read_sources(self):
         url_validator = URLValidator(schemes=["http", "https"])
-        for key, path in self.keyed_entries(self.root / "sources", directories=False):
-            doc = self.document(path)
+        entries = self.keyed_entries(self.root / "sources", Source, directories=False)
+        for key, path in entries:
+            doc = self.document(path, Source)
             if not doc.ok:
                 continue
             doc.check_fields({"title", "publisher", "url", "year", "language", *REVIEW_FIELDS})
@@ -342,23 +390,25 @@ class ContentReader:
                 try:
                     url_validator(values["url"])
                 except ValidationError:
-                    doc.problem("url", f"'{values['url']}' is not an http(s) address")
+                    doc.problem("url", f"'{shown(values['url'])}' is not an http(s) address")
             if doc.ok:
                 self.content.sources[key] = values
+        self.note_unread("source", entries, self.content.sources)
 
     # side-effects/<key>/{side-effect.yaml, fr.md, en.md}
     def read_side_effects(self):
-        for key, folder in self.keyed_entries(self.root / "side-effects", directories=True):
+        entries = self.keyed_entries(self.root / "side-effects", SideEffect, directories=True)
+        for key, folder in entries:
             self.check_folder_files(folder, {"side-effect.yaml", *self.language_files()})
             meta_path = folder / "side-effect.yaml"
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
-            meta = self.document(meta_path)
+            meta = self.document(meta_path, SideEffect)
             meta.check_fields({"sources", *REVIEW_FIELDS})
-            sources = meta.key_list("sources", self.content.sources, "source")
+            sources = self.key_list(meta, "sources", self.content.sources, "source")
             fields = {}
-            documents = self.language_documents(folder)
+            documents = self.language_documents(folder, SideEffect)
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
@@ -375,16 +425,19 @@ class ContentReader:
             ):
                 fields.update(self.read_review(meta))
                 self.content.side_effects[key] = {"fields": fields, "sources": sources}
+        self.note_unread("side effect", entries, self.content.side_effects)
 
     # glossary/<key>/{fr.md, en.md}
     def read_glossary(self):
-        for key, folder in self.keyed_entries(self.root / "glossary", directories=True):
+        for key, folder in self.keyed_entries(
+            self.root / "glossary", GlossaryTerm, directories=True
+        ):
             self.check_folder_files(folder, {"term.yaml", *self.language_files()})
-            documents = self.language_documents(folder)
+            documents = self.language_documents(folder, GlossaryTerm)
             fields = {}
             meta_path = folder / "term.yaml"  # optional: only when not simply published
             if meta_path.is_file():
-                meta = self.document(meta_path)
+                meta = self.document(meta_path, GlossaryTerm)
                 meta.check_fields(set(REVIEW_FIELDS))
                 fields.update(self.read_review(meta))
             else:
@@ -399,11 +452,12 @@ class ContentReader:
                 ):
                     doc.problem("aliases", "must be a list of words, e.g. [GVH, GvHD]")
                     aliases = []
+                aliases = "\n".join(alias.strip() for alias in aliases)
                 values = {
-                    "name": doc.text("term"),
+                    "name": doc.text("term", field="name"),
                     "slug": doc.key("slug"),
-                    "aliases": "\n".join(alias.strip() for alias in aliases),
-                    "definition": doc.markdown_body(),
+                    "aliases": aliases if doc.fits("aliases", aliases, None, "aliases") else "",
+                    "definition": doc.markdown_body("definition"),
                 }
                 fields.update(_localized(values, language))
             if self.complete(documents):
@@ -411,20 +465,20 @@ class ContentReader:
 
     # diseases/<key>/{disease.yaml, fr.md, en.md}
     def read_diseases(self):
-        for key, folder in self.keyed_entries(self.root / "diseases", directories=True):
+        for key, folder in self.keyed_entries(self.root / "diseases", Disease, directories=True):
             self.check_folder_files(folder, {"disease.yaml", *self.language_files()})
             meta_path = folder / "disease.yaml"
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
-            meta = self.document(meta_path)
+            meta = self.document(meta_path, Disease)
             meta.check_fields({"order", "therapies", "sources", *REVIEW_FIELDS})
             disease = {
                 "fields": {"order": meta.integer("order"), **self.read_review(meta)},
-                "therapies": meta.key_list("therapies", self.content.therapies, "treatment"),
-                "sources": meta.key_list("sources", self.content.sources, "source"),
+                "therapies": self.key_list(meta, "therapies", self.content.therapies, "treatment"),
+                "sources": self.key_list(meta, "sources", self.content.sources, "source"),
             }
-            documents = self.language_documents(folder)
+            documents = self.language_documents(folder, Disease)
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
@@ -451,7 +505,7 @@ class ContentReader:
             if not path.is_file():
                 self.missing(path, f"the {language} synonyms are missing")
                 continue
-            doc = self.document(path, expected=list)
+            doc = self.document(path, SynonymGroup, expected=list)
             for index, group in enumerate(doc.data if doc.ok else []):
                 line = doc.lines.get(f"[{index}]")
                 words = (
@@ -463,9 +517,16 @@ class ContentReader:
                     doc.problem(None, f"group {index + 1} must list two words or more", line)
                     continue
                 key = slugify(words[0]) or f"group-{index + 1}"
-                if (language, key) in self.content.synonyms:
-                    doc.problem(None, f"'{words[0]}' starts two groups", line)
-                self.content.synonyms[(language, key)] = {"terms": "\n".join(words)}
+                terms = "\n".join(words)
+                if len(key) > max_length(SynonymGroup, "key"):
+                    doc.problem(None, f"group {index + 1}: its first word is too long", line)
+                elif (language, key) in self.content.synonyms:
+                    doc.problem(None, f"'{shown(words[0])}' starts two groups", line)
+                elif len(terms) > max_length(SynonymGroup, "terms"):
+                    limit = max_length(SynonymGroup, "terms")
+                    doc.problem(None, f"group {index + 1} is {too_long(len(terms), limit)}", line)
+                else:
+                    self.content.synonyms[(language, key)] = {"terms": terms}
 
     @staticmethod
     def read_review(meta) -> dict:
@@ -484,27 +545,28 @@ class ContentReader:
 
     # therapies/<key>/{therapy.yaml, fr.md, en.md}
     def read_therapies(self):
-        entries = self.keyed_entries(self.root / "therapies", directories=True)
+        entries = self.keyed_entries(self.root / "therapies", Therapy, directories=True)
         for key, folder in entries:
             self.check_folder_files(folder, {"therapy.yaml", *self.language_files()})
             meta_path = folder / "therapy.yaml"
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
-            meta = self.document(meta_path)
+            meta = self.document(meta_path, Therapy)
             if not meta.ok:
                 continue
             therapy = self.read_therapy_meta(meta)
-            documents = self.language_documents(folder)
+            documents = self.language_documents(folder, Therapy)
             for language, doc in documents.items():
                 if doc.ok:
-                    self.read_therapy_language(doc, language, therapy)
+                    self.read_therapy_language(doc, language, therapy, meta.ok)
             if (
                 meta.ok
                 and len(documents) == len(LANGUAGE_CODES)
                 and all(doc.ok for doc in documents.values())
             ):
                 self.content.therapies[key] = therapy
+        self.note_unread("treatment", entries, self.content.therapies)
 
     def read_therapy_meta(self, meta):
         meta.check_fields({"family", "order", "sources", "steps", "side_effects", *REVIEW_FIELDS})
@@ -512,11 +574,14 @@ class ContentReader:
         if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
             meta.problem("steps", "must be a list of step keys, e.g. [consultation, infusion]")
             steps = []
+        first = {}  # step -> its first index
         for index, step in enumerate(steps):
             if not KEY_PATTERN.match(step):
-                meta.problem(f"steps[{index}]", f"'{step}' is not a valid key")
-            elif steps.index(step) != index:
+                meta.problem(f"steps[{index}]", f"'{shown(step)}' is not a valid key")
+            elif first.setdefault(step, index) != index:
                 meta.problem(f"steps[{index}]", f"'{step}' is listed twice")
+            else:
+                meta.fits(f"steps[{index}]", step, TreatmentStep, "key")
         rows = meta.data.get("side_effects") or []
         if not isinstance(rows, list):
             meta.problem("side_effects", "must be a list of side effects")
@@ -528,15 +593,17 @@ class ContentReader:
                 meta.problem(prefix, "must be a mapping with key, frequency, onset and action")
                 continue
             meta.check_fields({"key", "frequency", "onset", "action"}, prefix, row)
-            effect = meta.text("key", data=row, prefix=prefix)
-            if effect and effect not in self.content.side_effects:
-                meta.problem(f"{prefix}.key", f"'{effect}' is not a known side effect")
+            effect = meta.text("key", data=row, prefix=prefix, model=SideEffect)
+            if effect in self.unread.get("side effect", ()):
+                meta.problem(f"{prefix}.key", unreadable(effect, "side effect"), consequence=True)
+            elif effect and effect not in self.content.side_effects:
+                meta.problem(f"{prefix}.key", f"'{shown(effect)}' is not a known side effect")
             elif effect in side_effects:
                 meta.problem(f"{prefix}.key", f"'{effect}' is listed twice")
             values = {
-                "frequency": meta.choice("frequency", Frequency, row, prefix),
-                "onset": meta.choice("onset", Onset, row, prefix),
-                "action": meta.choice("action", Action, row, prefix),
+                "frequency": meta.choice("frequency", Frequency, row, prefix, TherapySideEffect),
+                "onset": meta.choice("onset", Onset, row, prefix, TherapySideEffect),
+                "action": meta.choice("action", Action, row, prefix, TherapySideEffect),
                 "order": index,
             }
             if effect:
@@ -547,12 +614,12 @@ class ContentReader:
                 "order": meta.integer("order"),
                 **self.read_review(meta),
             },
-            "sources": meta.key_list("sources", self.content.sources, "source"),
+            "sources": self.key_list(meta, "sources", self.content.sources, "source"),
             "steps": {step: {"order": index} for index, step in enumerate(steps)},
             "side_effects": side_effects,
         }
 
-    def read_therapy_language(self, doc, language, therapy):
+    def read_therapy_language(self, doc, language, therapy, meta_ok=True):
         doc.check_fields(
             {"name", "slug", "summary", "warning_signs", "daily_life", "steps", "side_effects"}
         )
@@ -571,6 +638,8 @@ class ContentReader:
             therapy["steps"],
             language,
             {"title": True, "duration": False, "body": False},
+            TreatmentStep,
+            meta_ok,
         )
         self.read_keyed_texts(
             doc,
@@ -578,26 +647,39 @@ class ContentReader:
             therapy["side_effects"],
             language,
             {"duration": False, "figure": False, "notes": False},
+            TherapySideEffect,
+            meta_ok,
         )
 
-    def read_keyed_texts(self, doc, name, expected, language, texts):
+    def read_keyed_texts(self, doc, name, expected, language, texts, model, meta_ok):
         """The per-language texts of steps or side-effect rows: one entry for
-        each key of therapy.yaml, no more, no less."""
+        each key of therapy.yaml, no more, no less. Where therapy.yaml has
+        problems, a mismatch is likely one of their consequences."""
         given = doc.mapping(name, required=bool(expected))
         for key in expected:
             if key not in given:
-                doc.problem(name, f"'{key}' (listed in therapy.yaml) has no entry here")
+                doc.problem(
+                    name,
+                    f"'{key}' (listed in therapy.yaml) has no entry here",
+                    consequence=not meta_ok,
+                )
         for key, entry in given.items():
             prefix = f"{name}.{key}"
             if key not in expected:
-                doc.problem(prefix, f"'{key}' is not listed in therapy.yaml")
+                doc.problem(
+                    prefix,
+                    f"'{shown(key)}' is not listed in therapy.yaml",
+                    consequence=not meta_ok,
+                )
                 continue
             if not isinstance(entry, dict):
                 doc.problem(prefix, f"must be a mapping of {', '.join(texts)}")
                 continue
             doc.check_fields(set(texts), prefix, entry)
             for text_name, required in texts.items():
-                value = doc.text(text_name, required=required, data=entry, prefix=prefix)
+                value = doc.text(
+                    text_name, required=required, data=entry, prefix=prefix, model=model
+                )
                 expected[key][f"{text_name}_{language}"] = value
 
     def check_unique_slugs(self):

@@ -1,0 +1,64 @@
+"""A small, valid content folder (one of each kind of file), written by tests
+that read many hostile variants of it: reading it takes milliseconds, where
+the portal's whole content/ takes a second."""
+
+from pathlib import Path
+
+PAGE = """---
+name: {name}
+slug: {slug}
+summary: Two plain sentences.
+{extra}---
+## {name}
+
+A short article.
+"""
+
+FILES = {
+    "sources/one.yaml": (
+        "title: A source\npublisher: A publisher\nurl: https://example.org/one\n"
+        "year: 2024\nlanguage: en\n"
+    ),
+    "side-effects/fatigue/side-effect.yaml": "sources: [one]\n",
+    "therapies/car-t/therapy.yaml": """\
+family: cell-therapy
+order: 1
+status: published
+sources: [one]
+steps: [infusion]
+side_effects:
+  - key: fatigue
+    frequency: very-common
+    onset: first-days
+    action: next-visit
+""",
+    "diseases/myeloma/disease.yaml": "order: 1\ntherapies: [car-t]\nsources: [one]\n",
+    "synonyms/fr.yaml": "- [CAR-T, CART]\n",
+    "synonyms/en.yaml": "- [CAR-T, CART]\n",
+}
+SIDE_EFFECT_EXTRA = "self_care: '- Rest.'\nwarning_signs: '- Fever: call the ward.'\n"
+THERAPY_EXTRA = (
+    "steps:\n  infusion:\n    title: The infusion\n    duration: One hour\n"
+    "side_effects:\n  fatigue:\n    duration: A few weeks\n"
+)
+for language in ("fr", "en"):
+    FILES[f"side-effects/fatigue/{language}.md"] = PAGE.format(
+        name=f"Fatigue {language}", slug=f"fatigue-{language}", extra=SIDE_EFFECT_EXTRA
+    )
+    FILES[f"therapies/car-t/{language}.md"] = PAGE.format(
+        name=f"CAR-T {language}", slug=f"car-t-{language}", extra=THERAPY_EXTRA
+    )
+    FILES[f"diseases/myeloma/{language}.md"] = PAGE.format(
+        name=f"Myeloma {language}", slug=f"myeloma-{language}", extra=""
+    )
+    FILES[f"glossary/aplasia/{language}.md"] = (
+        f"---\nterm: Aplasia {language}\nslug: aplasia-{language}\n---\nA definition.\n"
+    )
+
+
+def write_small_content(root: Path) -> Path:
+    for relative, text in FILES.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

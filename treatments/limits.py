@@ -1,0 +1,49 @@
+"""How long a text may be: the one place the content reader, the PO import and
+the admin take their limits from (content/README.md states them for editors).
+
+A field's limit is its model field's `max_length`; a text field without one
+(articles, summaries, lists in Markdown) holds at most MAX_MARKDOWN_LENGTH
+characters: enough for a very long article (today's longest is 26,000), small
+enough that saving, rendering and translating one stays fast.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+MAX_MARKDOWN_LENGTH = 200_000  # characters in one text field (200 kB of plain text)
+MAX_CONTENT_FILE_SIZE = 2_000_000  # bytes of one file of content/ (today's largest: 26 kB)
+MAX_PO_FILE_SIZE = 20_000_000  # bytes of a content PO file (today's: 0.9 MB)
+
+
+def max_length(model, name: str) -> int | None:
+    """The most characters the field `name` of `model` holds (its language
+    fields, name_fr or name_en, hold as many); None for a field that is not text."""
+    field = model._meta.get_field(name)
+    if field.max_length:
+        return field.max_length
+    if isinstance(field, models.TextField):
+        return MAX_MARKDOWN_LENGTH
+    return None
+
+
+def too_long(length: int, limit: int) -> str:
+    """The message of the content reader and the PO import (for the operator, in English)."""
+    return f"too long: {length:,} characters, at most {limit:,} allowed"
+
+
+def validate_markdown_length(value: str) -> None:
+    """For the model's text fields, so that the admin refuses what the reader refuses."""
+    if value and len(value) > MAX_MARKDOWN_LENGTH:
+        raise ValidationError(
+            _(
+                "This text has %(length)s characters; a text can have at most %(limit)s. "
+                "Shorten it or split it into several pages."
+            ),
+            code="max_length",
+            params={
+                "length": number_format(len(value), force_grouping=True),
+                "limit": number_format(MAX_MARKDOWN_LENGTH, force_grouping=True),
+            },
+        )
