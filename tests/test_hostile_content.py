@@ -209,7 +209,7 @@ def test_root_causes_are_listed_before_their_consequences(small):
         "a known source: its own files have problems, listed above",
         "content/therapies/car-t/therapy.yaml, line 4, field 'sources[0]': 'one' is not a known "
         "source: its own files have problems, listed above",
-        "content/therapies/car-t/therapy.yaml, line 10, field 'side_effects[0].key': 'fatigue' is "
+        "content/therapies/car-t/therapy.yaml, line 7, field 'side_effects[0].key': 'fatigue' is "
         "not a known side effect: its own files have problems, listed above",
     ]
 
