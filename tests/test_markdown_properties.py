@@ -153,6 +153,9 @@ LANGUAGES = st.sampled_from(["fr", "en"])
 SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+# Marked as database tests so that they run with them, before the transactional tests
+# (pytest-django runs those after, then tests without the database) empty the tables.
+@pytest.mark.django_db
 @SETTINGS
 @given(data=st.data(), language=LANGUAGES)
 def test_glossary_matching_finds_what_the_one_regex_finds(glossaries, data, language):
@@ -172,6 +175,7 @@ GLOSS = re.compile(
 TAGS = st.sampled_from(["<p>", "</p>", "<h2>", "</h2>", '<a href="/x">', "</a>", "<em>", "</em>"])
 
 
+@pytest.mark.django_db
 @SETTINGS
 @given(data=st.data(), language=LANGUAGES)
 def test_glossary_linking_only_adds_each_definition_once(glossaries, data, language):

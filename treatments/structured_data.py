@@ -26,6 +26,16 @@ def _medical_page(request, name, description, language):
     }
 
 
+def _with_review(data, page):
+    """The medical review, only when a reviewer signed one (never a claimed one)."""
+    if review := page.review:
+        data["lastReviewed"] = review.reviewed_on.isoformat()
+        data["reviewedBy"] = {
+            "@type": "Person", "name": review.name, "jobTitle": review.qualification,
+        }  # fmt: skip
+    return data
+
+
 def therapy_page(request, therapy, name, language):
     data = _medical_page(request, name, therapy.summary, language)
     data["about"] = {
@@ -33,11 +43,7 @@ def therapy_page(request, therapy, name, language):
         "name": therapy.name,
         "url": request.build_absolute_uri(therapy.get_absolute_url()),
     }
-    if review := therapy.review:
-        data["lastReviewed"] = review.reviewed_on.isoformat()
-        data["reviewedBy"] = {"@type": "Person", "name": review.name,
-                              "jobTitle": review.qualification}  # fmt: skip
-    return json_ld(data)
+    return json_ld(_with_review(data, therapy))
 
 
 def side_effect_page(request, side_effect, rows, language):
@@ -51,8 +57,4 @@ def side_effect_page(request, side_effect, rows, language):
         }
         for row in rows
     ]
-    if review := side_effect.review:
-        data["lastReviewed"] = review.reviewed_on.isoformat()
-        data["reviewedBy"] = {"@type": "Person", "name": review.name,
-                              "jobTitle": review.qualification}  # fmt: skip
-    return json_ld(data)
+    return json_ld(_with_review(data, side_effect))
