@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
 
+from treatments import search
 from treatments.models import SideEffect, Source, Therapy, TherapySideEffect, TreatmentStep
 
 LANGUAGES = ["fr", "en"]
@@ -27,6 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the portal's real content, loaded once."""
     with django_db_blocker.unblock():
         call_command("load_content", verbosity=0)
+        search.ensure_index()  # once: a test that changes content rebuilds it in its transaction
         objects = [
             instance
             for model in (Source, SideEffect, Therapy, TreatmentStep, TherapySideEffect)

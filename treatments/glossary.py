@@ -55,6 +55,15 @@ def _definition_markup(text: str, entry: GlossaryEntry) -> str:
     )
 
 
+_DEFINITION = re.compile(r'<span id="page-g-[^"]*" role="tooltip">[^<]*</span>')
+
+
+def without_definitions(html: str) -> str:
+    """The HTML without the definitions link_glossary_terms put in it (the
+    words of another page, which search must not find here)."""
+    return _DEFINITION.sub("", html)
+
+
 def link_glossary_terms(html: str, glossary: list[GlossaryEntry]) -> str:
     if not glossary or not html:
         return html
