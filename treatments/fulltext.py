@@ -172,10 +172,7 @@ class SearchDocumentQuerySet(models.QuerySet):
 
     def _search_sqlite(self, concepts, language):
         table = self.model._meta.db_table
-        every = " OR ".join(_fts5(phrases) for phrases in concepts)
         matching = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        # Correlated with the outer row: FTS5's functions need the MATCH of their own query.
-        on_row = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id"  # noqa: S608
 
         def count(column, typed_only=False):
             sql = " + ".join(f"({table}.id IN ({matching}))" for _phrases in concepts)
@@ -187,27 +184,26 @@ class SearchDocumentQuerySet(models.QuerySet):
         marks = f"'{MARK_START}', '{MARK_END}'"
         summary = f"highlight({FTS_TABLE}, 1, {marks})"
         text = f"snippet({FTS_TABLE}, 2, {marks}, '…', {EXCERPT_WORDS})"
-        return self.filter(
-            language=language,
-            id__in=RawSQL(  # noqa: S611 - constant SQL, the query as a parameter
-                matching, [every]
-            ),
-        ).annotate(
-            coverage=count(""),
-            typed_title_coverage=count("title", typed_only=True),
-            title_coverage=count("title"),
-            rank=RawSQL(  # noqa: S611 - constant SQL, the query as a parameter
-                f"(SELECT -bm25({FTS_TABLE}, %s, %s, %s) {on_row})",
-                [*SQLITE_WEIGHTS, every],
-                output_field=models.FloatField(),
-            ),
-            excerpt=RawSQL(  # noqa: S611 - constant SQL, the query as a parameter
-                f"(SELECT CASE WHEN instr({summary}, '{MARK_START}') THEN {summary} "
-                f"WHEN instr({text}, '{MARK_START}') THEN {text} "
-                f"ELSE {table}.summary END {on_row})",
-                [every],
-                output_field=models.TextField(),
-            ),
+        # The FTS5 table joined in FROM, so that its rank and excerpt functions work
+        # on the one full-text query (the ORM has no other way to join a virtual table).
+        return (
+            self.filter(language=language)
+            .extra(  # noqa: S610 - constant SQL, the query as a parameter
+                tables=[FTS_TABLE],
+                where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+                params=[" OR ".join(_fts5(phrases) for phrases in concepts)],
+                select={
+                    "rank": f"-bm25({FTS_TABLE}, %s, %s, %s)",
+                    "excerpt": f"CASE WHEN instr({summary}, '{MARK_START}') THEN {summary} "
+                    f"WHEN instr({text}, '{MARK_START}') THEN {text} ELSE {table}.summary END",
+                },
+                select_params=SQLITE_WEIGHTS,
+            )
+            .annotate(
+                coverage=count(""),
+                typed_title_coverage=count("title", typed_only=True),
+                title_coverage=count("title"),
+            )
         )
 
 

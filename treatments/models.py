@@ -5,6 +5,8 @@ Fields marked translated in translation.py are stored once per language
 for every language, and pages show the stored HTML.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -95,10 +97,13 @@ class Action(models.TextChoices):
 ACTION_URGENCY = {action: rank for rank, action in enumerate(Action.values)}
 
 
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|code|em|i|mark|span|strong|sub|sup)\b[^>]*>")
+
+
 def search_plain_text(*html: str) -> str:
     """Rendered fields as search reads them: plain text, without the glossary's
-    inline definitions."""
-    return " ".join(plain_text(without_definitions(part)) for part in html)
+    inline definitions, and inline tags gone without a space (« l’irradiation »)."""
+    return " ".join(plain_text(_INLINE_TAG.sub("", without_definitions(part))) for part in html)
 
 
 class RenderedMarkdownMixin:

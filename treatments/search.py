@@ -155,16 +155,16 @@ def _synonym_groups(language) -> list[list[str]]:
     return [group.terms.splitlines() for group in SynonymGroup.objects.filter(language=language)]
 
 
-_groups_by_change = {}  # {(language, content change): synonym groups}, current content only
+_groups_by_change = {}  # {(language, content change): prepared groups}, current content only
 
 
-def _current_synonym_groups(language, changed_at) -> list[list[str]]:
-    """The synonym groups, read once per process and content change."""
+def _current_synonym_groups(language, changed_at):
+    """The synonym groups, read and prepared once per process and content change."""
     key = (language, changed_at)
     if key not in _groups_by_change:
         if any(change != changed_at for _language, change in _groups_by_change):
             _groups_by_change.clear()
-        _groups_by_change[key] = _synonym_groups(language)
+        _groups_by_change[key] = list(map(prepare_synonyms, _synonym_groups(language)))
     return _groups_by_change[key]
 
 
@@ -278,37 +278,40 @@ def _same_case(spelling: str, typed: str) -> str:
     return spelling.capitalize() if typed[:1].isupper() else spelling
 
 
-def _find(needle: list[str], haystack: list[str]) -> int | None:
+def _find(needle: tuple[str, ...], haystack: tuple[str, ...]) -> int | None:
     for start in range(len(haystack) - len(needle) + 1):
         if haystack[start : start + len(needle)] == needle:
             return start
     return None
 
 
-def _synonyms(tokens: list[Token], groups) -> dict[int, list[tuple[str, ...]]]:
-    """{token index: phrases of every group one of whose terms the query holds}.
+def prepare_synonyms(terms: list[str]):
+    """A synonym group as the query is matched against it: its phrases, and for
+    each term the words to find and among which words of the query."""
+    phrases = [tuple(_words(term)) for term in terms]
+    needles = []
+    for term, words in zip(terms, phrases, strict=True):
+        meaningful = tuple(word for word in words if not _is_stop_word(word))
+        if term.isupper():  # an abbreviation in capitals (ALL, SOS): only as typed
+            needles.append(("typed", tuple(WORD.findall(term))))
+        elif len(meaningful) == 1 and len(words) > 1:  # "feeling low" is not "low"
+            needles.append(("all", words))
+        elif meaningful:  # "perdre mes cheveux" is "perdre ses cheveux"
+            needles.append(("meaningful", meaningful))
+    return phrases, needles
 
-    A term is found among the meaningful words of the query, so that little
-    words may differ ("perdre mes cheveux" finds "perdre ses cheveux"); a term in
-    capitals (ALL, SOS) only as typed, in capitals."""
-    words = [(index, part) for index, token in enumerate(tokens) for part in token.parts]
-    surfaces = [part for _index, part in words]
-    all_words = [fold(part) for part in surfaces]
-    meaningful = [(index, fold(part)) for index, part in words if not _is_stop_word(fold(part))]
-    meaningful_words = [word for _index, word in meaningful]
+
+def _synonyms(tokens: list[Token], groups) -> dict[int, list[tuple[str, ...]]]:
+    """{token index: phrases of every group one of whose terms the query holds}."""
+    typed = [(index, part) for index, token in enumerate(tokens) for part in token.parts]
+    folded = [(index, fold(part)) for index, part in typed]
+    meaningful = [(index, word) for index, word in folded if not _is_stop_word(word)]
+    among = {"typed": typed, "all": folded, "meaningful": meaningful}
     found = defaultdict(list)
-    for group in groups:
-        phrases = [tuple(_words(term)) for term in group]
-        for term in group:
-            if term.isupper():
-                needle, haystack, positions = WORD.findall(term), surfaces, words
-            else:
-                needle = [word for word in _words(term) if not _is_stop_word(word)]
-                haystack, positions = meaningful_words, meaningful
-                if len(needle) == 1 and len(_words(term)) > 1:
-                    # "feeling low" is not "low": such a term is matched whole.
-                    needle, haystack, positions = _words(term), all_words, words
-            start = _find(needle, haystack) if needle else None
+    for phrases, needles in groups:
+        for how, needle in needles:
+            positions = among[how]
+            start = _find(needle, tuple(word for _index, word in positions))
             if start is not None:
                 for index, _word in positions[start : start + len(needle)]:
                     found[index].extend(phrases)
@@ -318,7 +321,7 @@ def _synonyms(tokens: list[Token], groups) -> dict[int, list[tuple[str, ...]]]:
 def parse_query(raw: str, language: str, correct: bool = True, synonym_groups=None) -> Query:
     raw = (raw or "")[:MAX_QUERY_LENGTH]
     if synonym_groups is None:
-        synonym_groups = _synonym_groups(language)
+        synonym_groups = list(map(prepare_synonyms, _synonym_groups(language)))
     tokens = [Token(match.group(), match.start(), match.end()) for match in TOKEN.finditer(raw)]
     typos = {
         token.words[0]
