@@ -2,8 +2,9 @@
 
 PostgreSQL: each SearchDocument stores its `vector` (title weighted A, summary
 B, text C) in the `french_unaccent` or `english_unaccent` configuration
-(accents dropped, then Snowball stems; migration 0001), GIN-indexed, and is
-queried with SearchQuery, SearchRank and SearchHeadline. Spelling candidates
+(accents dropped, then Snowball stems; migration 0001), GIN-indexed, and its
+title's alone (`title_vector`), and is queried with SearchQuery, SearchRank and
+SearchHeadline. Spelling candidates
 come from pg_trgm's `%` operator over SearchWord, GIN-indexed too.
 
 SQLite: the FTS5 table treatments_search_fts holds the same three columns
@@ -99,10 +100,12 @@ class SearchDocumentQuerySet(models.QuerySet):
         """Fills the engine's index from the SearchDocument rows."""
         if _is_postgresql(self):
             for language, config in POSTGRES_CONFIGS.items():
+                title = SearchVector("title", weight="A", config=config)
                 self.filter(language=language).update(
-                    vector=SearchVector("title", weight="A", config=config)
+                    vector=title
                     + SearchVector("summary", weight="B", config=config)
-                    + SearchVector("text", weight="C", config=config)
+                    + SearchVector("text", weight="C", config=config),
+                    title_vector=title,
                 )
             return
         with connections[self.db].cursor() as cursor:
@@ -128,12 +131,12 @@ class SearchDocumentQuerySet(models.QuerySet):
         def every(weight=""):
             return query(" | ".join(_tsquery(phrases, weight) for phrases in concepts))
 
-        def count(weight, typed_only=False):
+        def count(vector, typed_only=False):
             return sum(
                 (
                     Case(
                         When(
-                            vector=query(_tsquery(phrases[:1] if typed_only else phrases, weight)),
+                            **{vector: query(_tsquery(phrases[:1] if typed_only else phrases))},
                             then=1,
                         ),
                         default=0,
@@ -149,9 +152,10 @@ class SearchDocumentQuerySet(models.QuerySet):
             )
 
         return self.filter(language=language, vector=every()).annotate(
-            coverage=count(""),
-            typed_title_coverage=count("A", typed_only=True),
-            title_coverage=count("A"),
+            coverage=count("vector"),
+            # The small title vector costs less to read than the whole page's.
+            typed_title_coverage=count("title_vector", typed_only=True),
+            title_coverage=count("title_vector"),
             # Normalization 1: divided by 1 + log(length), so that a long article
             # does not win by its length alone.
             rank=SearchRank(F("vector"), every(), weights=POSTGRES_WEIGHTS, normalization=Value(1)),

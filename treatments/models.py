@@ -477,8 +477,9 @@ class SearchDocument(models.Model):
     """One page as search sees it, in one language: built from the content (search.py).
 
     `vector` is PostgreSQL's stored full-text vector (title weighted A, summary B,
-    text C), GIN-indexed; on SQLite it stays empty and the FTS5 table
-    treatments_search_fts holds the same three columns (fulltext.py)."""
+    text C), GIN-indexed, and `title_vector` the title's alone; on SQLite they
+    stay empty and the FTS5 table treatments_search_fts holds the same three
+    columns (fulltext.py)."""
 
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     kind = models.CharField(max_length=20)
@@ -487,6 +488,7 @@ class SearchDocument(models.Model):
     text = models.TextField()
     url = models.CharField(max_length=300)
     vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
 
     objects = SearchDocumentQuerySet.as_manager()
 

@@ -401,5 +401,5 @@ def search(raw_query: str, language: str, correct: bool = True) -> tuple[Query, 
             excerpt=_excerpt_html(row["excerpt"]),
         )
         for row in rows
-        if row["coverage"] * 2 >= best
+        if row["coverage"] and row["coverage"] * 2 >= best
     ]

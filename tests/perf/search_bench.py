@@ -4,6 +4,7 @@ Run it (PostgreSQL is the production path; SQLite works too):
     DATABASE_URL=postgres://hemato:hemato@127.0.0.1:5432/hemato \\
         .venv/bin/python tests/perf/search_bench.py
     SEARCH_BENCH_SIZES=1,10 SEARCH_BENCH_ROUNDS=3 .venv/bin/python tests/perf/search_bench.py
+    SEARCH_BENCH_KEEP=1 ...   keeps the test database (and reuses it: the rows already there count)
 
 What it does: creates a throwaway test database (`test_<name>`, as pytest does), migrates
 it, loads content/ and builds the search index. Then, for each size, it copies every
@@ -53,6 +54,7 @@ from treatments.models import SearchDocument, SearchWord  # noqa: E402
 
 SIZES = [int(size) for size in os.environ.get("SEARCH_BENCH_SIZES", "1,10,100").split(",")]
 ROUNDS = int(os.environ.get("SEARCH_BENCH_ROUNDS", "5"))
+KEEP = os.environ.get("SEARCH_BENCH_KEEP") == "1"  # keep the grown database for a next run
 NEW_WORDS_PER_COPY = 5
 EXPLAINED = ("fr", "est-ce que je vais perdre mes cheveux")
 
@@ -151,11 +153,11 @@ def explain():
 
 def main():
     print(f"Search benchmark on {connection.vendor}, sizes {SIZES}, {ROUNDS} rounds a query")
-    old_config = setup_databases(verbosity=0, interactive=False)
+    old_config = setup_databases(verbosity=0, interactive=False, keepdb=KEEP)
     try:
         call_command("load_content", verbosity=0, stdout=io.StringIO())
         search.ensure_index()
-        originals = list(SearchDocument.objects.all())
+        originals = list(SearchDocument.objects.exclude(url__contains="#copy-"))
         print(f"{'size':>5} {'docs':>7} {'words':>7} {'median':>7} {'p90':>7} {'max':>7}"
               f" {'SQL':>5} {'docs MB':>8} {'words MB':>8} {'build s':>8}")  # fmt: skip
         for size in SIZES:
@@ -174,7 +176,7 @@ def main():
         if connection.vendor == "postgresql":
             print(f"\nPlan at {SIZES[-1]}× for {EXPLAINED[1]!r}:\n{explain()}")
     finally:
-        teardown_databases(old_config, verbosity=0)
+        teardown_databases(old_config, verbosity=0, keepdb=KEEP)
 
 
 if __name__ == "__main__":

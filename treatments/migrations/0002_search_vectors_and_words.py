@@ -72,6 +72,11 @@ class Migration(migrations.Migration):
             name="vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name="searchdocument",
+            name="title_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
         PostgresOnlyAddIndex(
             model_name="searchdocument",
             index=django.contrib.postgres.indexes.GinIndex(
