@@ -3,9 +3,9 @@
 PostgreSQL: each SearchDocument stores its `vector` (title weighted A, summary
 B, text C) in the `french_unaccent` or `english_unaccent` configuration
 (accents dropped, then Snowball stems; migration 0001), GIN-indexed, and its
-title's alone (`title_vector`), and is queried with SearchQuery, SearchRank and
-SearchHeadline. Spelling candidates
-come from pg_trgm's `%` operator over SearchWord, GIN-indexed too.
+title's alone (`title_vector`); they are queried with SearchQuery, SearchRank
+and SearchHeadline. Spelling candidates come from pg_trgm's `%` operator over
+SearchWord, GIN-indexed too.
 
 SQLite: the FTS5 table treatments_search_fts holds the same three columns
 (diacritics removed, words matched on a light stem as prefixes); spelling
@@ -64,7 +64,7 @@ def _is_postgresql(queryset) -> bool:
 
 
 def _tsquery(phrases, weight="") -> str:
-    """to_tsquery syntax; `weight` "A" keeps title matches only."""
+    """to_tsquery syntax; a `weight` keeps the matches in one part (B: summary)."""
 
     def lexeme(word, prefix):
         flags = ("*" if prefix else "") + weight
