@@ -369,6 +369,7 @@ def _excerpt_html(excerpt: str) -> str:
         f"{MARK_START}(.*?){MARK_END}",
         lambda match: re.sub(r"(\S+)", f"{MARK_START}\\1{MARK_END}", match.group(1)),
         excerpt or "",
+        flags=re.DOTALL,
     )
     html = escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     return mark_safe(html)  # noqa: S308 - the text is escaped, the marks are ours
