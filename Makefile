@@ -14,7 +14,7 @@ PYTHON ?= $(shell unset PYENV_VERSION; for candidate in python3 python3.13 pytho
 	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v $$candidate; break; }; done)
 
-.PHONY: run test setup messages bench lint format clean
+.PHONY: run test setup messages bench bench-search lint format clean
 
 run: setup
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -42,6 +42,9 @@ messages: $(VENV)/.installed
 
 bench: setup
 	$(PY) tests/perf/bench.py
+
+bench-search: setup
+	$(PY) tests/perf/search_bench.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

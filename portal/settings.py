@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search vectors, GIN indexes (unused on SQLite)
     "simple_history",
     "axes",
     "treatments",

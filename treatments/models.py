@@ -6,9 +6,12 @@ for every language, and pages show the stored HTML.
 """
 
 import functools
+import re
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
+from .fulltext import SearchDocumentQuerySet, SearchWordQuerySet
 from .glossary import GlossaryEntry
 from .markdown import first_sentence, plain_text, render_markdown
 
@@ -97,6 +101,15 @@ ACTION_URGENCY = {action: rank for rank, action in enumerate(Action.values)}
 
 # Choices offered in staff forms: working versions only (live ones are copies).
 WORKING = {"is_live": False}
+
+
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|code|em|i|mark|span|strong|sub|sup)\b[^>]*>")
+
+
+def search_plain_text(*html: str) -> str:
+    """Rendered fields as search reads them: plain text, inline tags gone
+    without a space (« l’irradiation »)."""
+    return " ".join(plain_text(_INLINE_TAG.sub("", part)) for part in html)
 
 
 class RenderedMarkdownMixin:
@@ -366,6 +379,12 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
     def get_side_effects_url(self):
         return reverse("treatments:therapy-side-effects", kwargs={"slug": self.slug})
 
+    def search_text(self) -> tuple[str, str]:
+        """(summary, rest of the page) as search reads them, in the active language."""
+        steps = [f"{step.title}. {search_plain_text(step.body_html)}" for step in self.steps.all()]
+        html = search_plain_text(self.body_html, self.daily_life_html, self.warning_signs_html)
+        return self.summary, " ".join([html, *steps])
+
 
 class TreatmentStep(RenderedMarkdownMixin, models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="steps")
@@ -423,6 +442,11 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
 
     def get_absolute_url(self):
         return reverse("treatments:side-effect", kwargs={"slug": self.slug})
+
+    def search_text(self) -> tuple[str, str]:
+        """(summary, rest of the page) as search reads them, in the active language."""
+        html = [self.body_html, self.self_care_html, self.warning_signs_html]
+        return self.summary, search_plain_text(*html)
 
 
 class TherapySideEffectQuerySet(models.QuerySet):
@@ -508,6 +532,10 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
     def get_absolute_url(self):
         return reverse("treatments:disease", kwargs={"slug": self.slug})
 
+    def search_text(self) -> tuple[str, str]:
+        """(summary, rest of the page) as search reads them, in the active language."""
+        return self.summary, search_plain_text(self.body_html)
+
 
 class GlossaryQuerySet(TranslatedSlugQuerySet):
     def for_linking(self, language) -> list[GlossaryEntry]:
@@ -552,6 +580,12 @@ class GlossaryTerm(RenderedMarkdownMixin, TranslatedPage):
         name = getattr(self, build_localized_fieldname("name", language)) or ""
         return [form for form in [name, *aliases.splitlines()] if form.strip()]
 
+    def search_text(self) -> tuple[str, str]:
+        """(definition and other names, nothing more) as search reads them, in
+        the active language."""
+        definition, aliases = plain_text(self.definition_html), self.forms(get_language())[1:]
+        return (f"{definition} ({', '.join(aliases)})" if aliases else definition), ""
+
 
 class SynonymGroup(Reviewed):
     """Words that search treats as one, in one language (CAR-T, CART, cellules CAR T)."""
@@ -588,19 +622,58 @@ class ImportRecord(models.Model):
 
 
 class SearchDocument(models.Model):
-    """One page as search sees it, in one language: built from the content (search.py)."""
+    """One page as search sees it, in one language: built from the content (search.py).
+
+    `vector` is PostgreSQL's stored full-text vector (title weighted A, summary B,
+    text C), GIN-indexed, and `title_vector` the title's alone; on SQLite they
+    stay empty and the FTS5 table treatments_search_fts holds the same three
+    columns (fulltext.py)."""
 
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     kind = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
+    summary = models.TextField(default="")
     text = models.TextField()
     url = models.CharField(max_length=300)
+    vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
+
+    objects = SearchDocumentQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["language"])]
+        indexes = [
+            models.Index(fields=["language"]),
+            # PostgreSQL only: the migration skips it on SQLite.
+            GinIndex(fields=["vector"], name="treatments_search_vector_gin"),
+        ]
 
     def __str__(self):
         return self.title
+
+
+class SearchWord(models.Model):
+    """A word of the indexed content (or of a synonym), lower case without
+    accents, for spelling correction: "radiotérapie" → "radiothérapie"."""
+
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    word = models.CharField(max_length=100)
+    spelling = models.CharField(max_length=100)  # its most frequent written form
+    documents = models.PositiveIntegerField(default=0)  # how many pages use it
+
+    objects = SearchWordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "word"], name="unique_search_word")
+        ]
+        indexes = [
+            # PostgreSQL only (pg_trgm); SQLite has the FTS5 trigram table
+            # treatments_searchword_trigrams.
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="treatments_word_trgm"),
+        ]
+
+    def __str__(self):
+        return self.word
 
 
 def normalize_newlines(sender, instance, **kwargs):

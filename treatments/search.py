@@ -1,35 +1,48 @@
-"""Bilingual search over treatments, side effects, diseases and glossary terms.
+"""Bilingual search over treatments, side effects, diseases and glossary terms,
+made for what a patient types: a sentence, no accents, a typo, everyday words.
 
-One interface, two engines: SQLite's FTS5 (diacritics removed) on the embedded
-default, PostgreSQL full-text search with `french`/`english` configurations
-and `unaccent` in production. Both search the same SearchDocument rows, built
-from the content whenever it has changed since the last build.
+1. The query is cut into plain words (letters and digits only, so that no SQL,
+   FTS or HTML syntax from a visitor ever reaches an engine or the page).
+2. A word the content does not know is corrected to the nearest word it does
+   know, one or two letters off ("radiotérapie" → "radiothérapie"); the page
+   then says so and links to the search as typed (`correct=False`).
+3. Staff-edited synonym groups (content/synonyms) are matched on the
+   meaningful words ("perdre mes cheveux" = "perdre ses cheveux"), so that
+   everyday words reach the page that uses the medical term.
+4. The stop words of both languages are dropped ("est-ce que je vais…"); each
+   remaining word is a *concept*: the word, its correction, its synonyms.
+5. Pages match if they match any concept and are ranked by how many concepts
+   they match, then how many their title matches (as typed first, then with
+   synonyms), then treatment, side-effect and disease pages before glossary
+   entries, then the engine's rank.
 
-The query is reduced to plain words first, so that no SQL, FTS or HTML syntax
-from a visitor ever reaches the engine or the page. Plural and singular forms
-match (a final s or x is dropped, then words match as prefixes on SQLite; the
-Snowball stemmer does it on PostgreSQL), and the staff-edited synonym groups
-widen a query (GVH finds "maladie du greffon contre l'hôte").
+The engines (PostgreSQL full-text search, SQLite FTS5) are in fulltext.py. Both
+search SearchDocument rows, built from each kind's `search_text()` whenever the
+content has changed since the last build, with SearchWord, the vocabulary of
+the content and of the synonyms for spelling correction.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from .markdown import plain_text
+from .fulltext import MARK_END, MARK_START, prefix_stem
 from .models import (
     LANGUAGE_CODES,
     ContentChange,
     Disease,
     GlossaryTerm,
     SearchDocument,
+    SearchWord,
     SideEffect,
     SynonymGroup,
     Therapy,
@@ -37,15 +50,21 @@ from .models import (
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 30
-EXCERPT_LENGTH = 220
+MAX_CONCEPTS = 8  # meaningful words searched for; the rest of a long query is ignored
+MAX_PHRASES = 16  # forms of one concept (the word, its synonyms)
+LONGEST_WORD = 40
 
+# What search shows, kind by kind; each model gives its text (`search_text()`).
 KINDS = {
-    "therapy": _("Treatment"),
-    "side-effect": _("Side effect"),
-    "disease": _("Blood cancer"),
-    "glossary": _("Glossary"),
+    "therapy": (Therapy, _("Treatment")),
+    "side-effect": (SideEffect, _("Side effect")),
+    "disease": (Disease, _("Blood cancer")),
+    "glossary": (GlossaryTerm, _("Glossary")),
 }
-POSTGRES_CONFIGS = {"fr": "french_unaccent", "en": "english_unaccent"}
+# Glossary entries come after the pages that match as well.
+SECONDARY_KINDS = ["glossary"]
+
+WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
@@ -55,19 +74,40 @@ def fold(text: str) -> str:
     )
 
 
-# Little words that find everything: not searched for, nor marked, on their own.
-STOP_WORDS = {
-    *("de", "du", "des", "la", "le", "les", "un", "une", "et", "ou", "en", "au", "aux", "l", "d"),
-    *("a", "the", "of", "and", "or", "in", "to", "for"),
-}
-
-
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
+    return WORD.findall(fold(text))
 
 
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
+# The words of a question that say nothing of what is sought, in both languages
+# (folded): "est-ce que je vais perdre mes cheveux" → perdre, cheveux. Not "car"
+# (CAR-T) nor "mal" (mal au ventre). Single letters are dropped too.
+FRENCH_STOP_WORDS = """
+ai aie aient aies ait alors apres as au aussi autre autres aux avais avait avant avec
+avez avoir avons ayant beaucoup bien ca ce ceci cela celle celles celui ces cest cet
+cette ceux chaque chez comme comment contre dans de deja depuis des dois doit donc dont
+du elle elles en encore entre es est et etais etait ete etes etre eu faire fais fait
+faut il ils je la le les leur leurs lui ma mais me meme mes moi moins mon ne ni nos
+notre nous on ont ou par parce pas pendant peu peut peuvent peux plus pour pourquoi
+pourrai pourrais puis puisque qu quand que quel quelle quelles quels qui quoi sa sans
+se sera serai serais ses si sois soit son sont sous suis sur ta te tes toi ton tous
+tout toute toutes tres tu un une va vais vas vers veut veux vont vos votre vous
+sens sent sentir chose choses normal normale temps toujours vraiment souvent
+"""
+ENGLISH_STOP_WORDS = """
+about after again am an and any are as at be because been before being both but by
+can cant could did do does doing don during each feel feeling feels felt few for from
+get gets getting go going got had has have having he her here him his how if im in
+into is it its ive just me might more most much must my no nor not now of off on
+once only or other our out over own same she should so some such than that the their
+them then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your
+all also im ive always bit keep keeps lot normal really thing things time
+"""
+STOP_WORDS = {*FRENCH_STOP_WORDS.split(), *ENGLISH_STOP_WORDS.split()}
+
+
+def _is_stop_word(word: str) -> bool:
+    return len(word) < 2 or word in STOP_WORDS
 
 
 # --- The index ---------------------------------------------------------------------------
@@ -75,173 +115,238 @@ def _stem(word: str) -> str:
 
 def _documents(language):
     with override(language):
-        for therapy in Therapy.objects.published():
-            text = " ".join(
-                [
-                    therapy.summary,
-                    plain_text(therapy.body_html),
-                    plain_text(therapy.daily_life_html),
-                ]
-            )
-            yield "therapy", therapy.name, text, therapy.get_absolute_url()
-        for effect in SideEffect.objects.published():
-            text = " ".join(
-                [effect.summary, plain_text(effect.body_html), plain_text(effect.self_care_html)]
-            )
-            yield "side-effect", effect.name, text, effect.get_absolute_url()
-        for disease in Disease.objects.published():
-            text = f"{disease.summary} {plain_text(disease.body_html)}"
-            yield "disease", disease.name, text, disease.get_absolute_url()
-        for term in GlossaryTerm.objects.published():
-            text = f"{plain_text(term.definition_html)} ({', '.join(term.forms(language))})"
-            yield "glossary", term.name, text, term.get_absolute_url()
+        for kind, (model, _label) in KINDS.items():
+            for page in model.objects.published():
+                summary, text = page.search_text()
+                yield SearchDocument(
+                    language=language,
+                    kind=kind,
+                    title=page.name,
+                    summary=summary,
+                    text=text,
+                    url=page.get_absolute_url(),
+                )
 
 
-def _ensure_index():
-    """Builds the index again when the content changed since it was built."""
+def _vocabulary(language, documents, groups):
+    """The words of `documents` and of the synonym `groups`, each once, with the
+    way the content most often writes it and how many documents use it."""
+    surfaces = Counter()  # lower-case written form: occurrences
+    documents_using = Counter()  # lower-case written form: documents
+    for document in documents:
+        words = WORD.findall(f"{document.title} {document.summary} {document.text}".lower())
+        surfaces.update(words)
+        documents_using.update(set(words))
+    for term in (term for group in groups for term in group):
+        surfaces.update({surface: 0 for surface in WORD.findall(term.lower())})  # known
+    spellings, documents_with = {}, Counter()
+    for surface, _count in surfaces.most_common():  # the most frequent form first
+        word = fold(surface)
+        if 4 <= len(word) <= LONGEST_WORD and word.isalpha() and not _is_stop_word(word):
+            spellings.setdefault(word, surface)
+            documents_with[word] += documents_using[surface]
+    return [
+        SearchWord(language=language, word=word, spelling=spelling, documents=documents_with[word])
+        for word, spelling in spellings.items()
+    ]
+
+
+def _synonym_groups(language) -> list[list[str]]:
+    groups = SynonymGroup.objects.published().filter(language=language)
+    return [group.terms.splitlines() for group in groups]
+
+
+_groups_by_change = {}  # {(language, content change): prepared groups}, current content only
+
+
+def _current_synonym_groups(language, changed_at):
+    """The synonym groups, read and prepared once per process and content change."""
+    key = (language, changed_at)
+    if key not in _groups_by_change:
+        if any(change != changed_at for _language, change in _groups_by_change):
+            _groups_by_change.clear()
+        _groups_by_change[key] = list(map(prepare_synonyms, _synonym_groups(language)))
+    return _groups_by_change[key]
+
+
+def rebuild_index():
+    """Builds every SearchDocument and SearchWord again from the published content."""
+    SearchDocument.objects.all().delete()
+    SearchWord.objects.all().delete()
+    for language in LANGUAGE_CODES:
+        documents = SearchDocument.objects.bulk_create(_documents(language))
+        words = _vocabulary(language, documents, _synonym_groups(language))
+        SearchWord.objects.bulk_create(words, batch_size=2000)
+    SearchDocument.objects.update_index()
+    SearchWord.objects.update_index()
+
+
+def ensure_index():
+    """Builds the index again when the content changed since it was built;
+    returns the time of that change."""
     state = ContentChange.objects.filter(pk=1).first()
     if state is None:
         state = ContentChange.objects.create(pk=1, changed_at=timezone.now())
     if state.search_indexed_at == state.changed_at:
-        return
+        return state.changed_at
     with transaction.atomic():
         state = ContentChange.objects.select_for_update().get(pk=1)
-        if state.search_indexed_at == state.changed_at:
-            return  # another process has just built it
-        SearchDocument.objects.all().delete()
-        SearchDocument.objects.bulk_create(
-            SearchDocument(language=language, kind=kind, title=title, text=text, url=url)
-            for language in LANGUAGE_CODES
-            for kind, title, text, url in _documents(language)
-        )
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM treatments_search_fts")
-                cursor.execute(
-                    "INSERT INTO treatments_search_fts(rowid, title, text) "
-                    "SELECT id, title, text FROM treatments_searchdocument"
-                )
-        state.search_indexed_at = state.changed_at
-        state.save(update_fields=["search_indexed_at"])
+        if state.search_indexed_at != state.changed_at:  # else another process just built it
+            rebuild_index()
+            state.search_indexed_at = state.changed_at
+            state.save(update_fields=["search_indexed_at"])
+    return state.changed_at
 
 
 # --- The query -----------------------------------------------------------------------------
 
 
 @dataclass
+class Token:
+    """A word as typed, or words joined by hyphens (CAR-T, veino-occlusive)."""
+
+    surface: str  # as typed (or as corrected)
+    start: int
+    end: int
+
+    @property
+    def parts(self) -> list[str]:
+        return WORD.findall(self.surface)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Its folded words; none when they are all stop words (est-ce, peut-on)."""
+        words = tuple(fold(part) for part in self.parts)
+        return () if all(_is_stop_word(word) for word in words) else words
+
+
+TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+@dataclass
 class Query:
-    """A visitor's query as alternatives: each a list of words or phrases, all required."""
-
-    alternatives: list[list[list[str]]]  # [[phrase, phrase...], ...]; a phrase is [word...]
-
-    @property
-    def typed_words(self) -> set[str]:
-        """The visitor's own words (the first alternative), before synonyms."""
-        return {word for phrase in self.alternatives[0] for word in phrase}
-
-    @property
-    def words(self) -> set[str]:
-        return {w for alt in self.alternatives for phrase in alt for w in phrase}
+    text: str  # what is searched for: the visitor's query, its spelling corrected
+    corrected: bool = False
+    # One per meaningful word: the phrases (tuples of folded words) that count as
+    # it, the word as typed (or corrected) first.
+    concepts: list[list[tuple[str, ...]]] = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.alternatives)
+        return bool(self.concepts)
 
 
-def _synonym_groups(language):
-    return [
-        group.terms.splitlines()
-        for group in SynonymGroup.objects.published().filter(language=language)
-    ]
+def edit_distance(a: str, b: str) -> int:
+    """Letters inserted, deleted, replaced or swapped with their neighbour."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
-def _contains(text: str, term: str) -> bool:
-    """Whole-word match; a term in capitals (ALL, LAM) only matches in capitals."""
-    if term.isupper():
-        return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
-    return re.search(rf"(?<!\w){re.escape(fold(term))}(?!\w)", fold(text)) is not None
-
-
-def parse_query(raw: str, language: str) -> Query:
-    raw = (raw or "")[:MAX_QUERY_LENGTH]
-    words = [word for word in _words(raw) if word not in STOP_WORDS]
-    if not words:
-        return Query([])
-    alternatives = [[[word] for word in words]]
-    for group in _synonym_groups(language):
-        matched = [term for term in group if _contains(raw, term)]
-        if not matched:
+def _corrections(words: list[str], language: str) -> dict[str, str]:
+    """{typed word: correction} for the words the index does not know (neither
+    the word nor a word starting with its stem): the known word closest to it,
+    one letter off, or two for words of six letters or more that start with
+    the same letter; then the word most pages use."""
+    candidates = list(
+        SearchWord.objects.near(words, language).values_list("word", "spelling", "documents")
+    )
+    corrections = {}
+    for word in words:
+        if any(known.startswith(prefix_stem(word)) for known, _spelling, _n in candidates):
             continue
-        matched_words = set(_words(" ".join(matched)))
-        rest = [[word] for word in words if word not in matched_words]
-        for term in group:
-            phrase = _words(term)
-            if phrase:
-                alternatives.append([*rest, phrase])
-    unique = []
-    for alternative in alternatives:
-        if alternative not in unique:
-            unique.append(alternative)
-    return Query(unique[:12])
+        scored = []
+        for known, spelling, documents in candidates:
+            allowed = 2 if len(word) >= 6 and known[0] == word[0] else 1
+            if abs(len(known) - len(word)) <= allowed:
+                distance = edit_distance(word, known)
+                if distance <= allowed:
+                    scored.append((distance, -documents, spelling))
+        if scored:
+            corrections[word] = min(scored)[2]
+    return corrections
 
 
-def _fts5_match(query: Query) -> str:
-    def phrase(words):
-        if len(words) == 1:
-            word = _stem(words[0])
-            return f'"{word}"*' if len(word) >= 4 else f'"{word}"'
-        return '"' + " ".join(words) + '"'
+def _same_case(spelling: str, typed: str) -> str:
+    if typed.isupper() and len(typed) > 1:
+        return spelling.upper()
+    return spelling.capitalize() if typed[:1].isupper() else spelling
 
-    alternatives = {
-        "(" + " AND ".join(phrase(words) for words in alternative) + ")": None
-        for alternative in query.alternatives
+
+def _find(needle: tuple[str, ...], haystack: tuple[str, ...]) -> int | None:
+    for start in range(len(haystack) - len(needle) + 1):
+        if haystack[start : start + len(needle)] == needle:
+            return start
+    return None
+
+
+def prepare_synonyms(terms: list[str]):
+    """A synonym group as the query is matched against it: its phrases, and for
+    each term the words to find and among which words of the query."""
+    phrases = [tuple(_words(term)) for term in terms]
+    needles = []
+    for term, words in zip(terms, phrases, strict=True):
+        meaningful = tuple(word for word in words if not _is_stop_word(word))
+        if term.isupper():  # an abbreviation in capitals (ALL, SOS): only as typed
+            needles.append(("typed", tuple(WORD.findall(term))))
+        elif len(meaningful) == 1 and len(words) > 1:  # "feeling low" is not "low"
+            needles.append(("all", words))
+        elif meaningful:  # "perdre mes cheveux" is "perdre ses cheveux"
+            needles.append(("meaningful", meaningful))
+    return phrases, needles
+
+
+def _synonyms(tokens: list[Token], groups) -> dict[int, list[tuple[str, ...]]]:
+    """{token index: phrases of every group one of whose terms the query holds}."""
+    typed = [(index, part) for index, token in enumerate(tokens) for part in token.parts]
+    folded = [(index, fold(part)) for index, part in typed]
+    meaningful = [(index, word) for index, word in folded if not _is_stop_word(word)]
+    among = {"typed": typed, "all": folded, "meaningful": meaningful}
+    found = defaultdict(list)
+    for phrases, needles in groups:
+        for how, needle in needles:
+            positions = among[how]
+            start = _find(needle, tuple(word for _index, word in positions))
+            if start is not None:
+                for index, _word in positions[start : start + len(needle)]:
+                    found[index].extend(phrases)
+    return found
+
+
+def parse_query(raw: str, language: str, correct: bool = True, synonym_groups=None) -> Query:
+    raw = (raw or "")[:MAX_QUERY_LENGTH]
+    if synonym_groups is None:
+        synonym_groups = list(map(prepare_synonyms, _synonym_groups(language)))
+    tokens = [Token(match.group(), match.start(), match.end()) for match in TOKEN.finditer(raw)]
+    typos = {
+        token.words[0]
+        for token in tokens
+        if len(token.words) == 1
+        and 4 <= len(token.words[0]) <= LONGEST_WORD
+        and token.words[0].isalpha()
     }
-    return " OR ".join(alternatives)
-
-
-def _tsquery(query: Query) -> str:
-    def phrase(words):
-        if len(words) == 1:
-            return f"{words[0]}:*" if len(words[0]) >= 4 else words[0]
-        return "(" + " <-> ".join(words) + ")"
-
-    alternatives = {
-        "(" + " & ".join(phrase(words) for words in alternative) + ")": None
-        for alternative in query.alternatives
-    }
-    return " | ".join(alternatives)
-
-
-def _ranked_ids(query: Query, language: str) -> list[tuple[int, float]]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            config = POSTGRES_CONFIGS[language]
-            cursor.execute(
-                """
-                SELECT d.id, ts_rank(
-                    setweight(to_tsvector(%(config)s::regconfig, d.title), 'A')
-                    || setweight(to_tsvector(%(config)s::regconfig, d.text), 'B'), q) AS rank
-                FROM treatments_searchdocument d,
-                     to_tsquery(%(config)s::regconfig, %(query)s) q
-                WHERE d.language = %(language)s
-                  AND (setweight(to_tsvector(%(config)s::regconfig, d.title), 'A')
-                       || setweight(to_tsvector(%(config)s::regconfig, d.text), 'B')) @@ q
-                ORDER BY rank DESC LIMIT %(limit)s
-                """,
-                {"config": config, "query": _tsquery(query), "language": language,
-                 "limit": MAX_RESULTS},
-            )  # fmt: skip
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
-        cursor.execute(
-            """
-            SELECT d.id, -bm25(treatments_search_fts, 10.0, 1.0) AS rank
-            FROM treatments_search_fts JOIN treatments_searchdocument d
-              ON d.id = treatments_search_fts.rowid
-            WHERE treatments_search_fts MATCH %s AND d.language = %s
-            ORDER BY rank DESC LIMIT %s
-            """,
-            [_fts5_match(query), language, MAX_RESULTS],
-        )
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+    corrections = _corrections(sorted(typos), language) if correct and typos else {}
+    text = raw
+    for token in reversed(tokens):
+        if len(token.words) == 1 and token.words[0] in corrections:
+            token.surface = _same_case(corrections[token.words[0]], token.surface)
+            text = text[: token.start] + token.surface + text[token.end :]
+    synonyms = _synonyms(tokens, synonym_groups)
+    concepts, seen = [], set()
+    for index, token in enumerate(tokens):
+        words = token.words if index not in synonyms else tuple(map(fold, token.parts))
+        if not words or words in seen or max(map(len, words)) > LONGEST_WORD:
+            continue
+        seen.add(words)
+        phrases = list(dict.fromkeys([words, *synonyms.get(index, [])]))
+        concepts.append([phrase for phrase in phrases if phrase][:MAX_PHRASES])
+    return Query(text=text.strip(), corrected=bool(corrections), concepts=concepts[:MAX_CONCEPTS])
 
 
 # --- Results -------------------------------------------------------------------------------
@@ -253,75 +358,50 @@ class Result:
     title: str
     url: str
     excerpt: str  # safe HTML: escaped text with <mark> around the matched words
-    title_match: bool
 
     @property
     def kind_label(self):
-        return KINDS[self.kind]
+        return KINDS[self.kind][1]
 
 
-def _matches(text: str, words: set[str]):
-    """Spans of `text` whose folded form is one of `words` or, for words of four
-    letters or more, starts with its stem (plural and singular)."""
-    words = {word for word in words if word not in STOP_WORDS}
-    if not words:
-        return []
-    alternatives = sorted(
-        (re.escape(_stem(word)) + r"\w*" if len(word) >= 4 else re.escape(word)) for word in words
+def _excerpt_html(excerpt: str) -> str:
+    """Escaped, with each matched word in <mark> (a phrase too: word by word)."""
+    marked = re.sub(
+        f"{MARK_START}(.*?){MARK_END}",
+        lambda match: re.sub(r"(\S+)", f"{MARK_START}\\1{MARK_END}", match.group(1)),
+        excerpt or "",
+        flags=re.DOTALL,
     )
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)"
-    )
-    return [match.span() for match in pattern.finditer(fold(text))]
+    html = escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 - the text is escaped, the marks are ours
 
 
-def highlight(text: str, words: set[str], length: int | None = None) -> str:
-    spans = _matches(text, words)
-    start = 0
-    if length and len(text) > length:
-        first = spans[0][0] if spans else 0
-        start = max(0, min(first - length // 3, len(text) - length))
-        start = text.rfind(" ", 0, start) + 1 if start else 0
-        end = text.find(" ", start + length)
-        text = text[start : end if end != -1 else len(text)]
-        spans = [(a - start, b - start) for a, b in spans if a >= start and b <= start + len(text)]
-    out, position = [], 0
-    for begin, finish in spans:
-        out.append(escape(text[position:begin]))
-        out.append(f"<mark>{escape(text[begin:finish])}</mark>")
-        position = finish
-    out.append(escape(text[position:]))
-    prefix = "… " if start else ""
-    suffix = " …" if length and len(text) >= length else ""
-    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - every piece is escaped
-
-
-def search(raw_query: str, language: str) -> list[Result]:
-    query = parse_query(raw_query, language)
+def search(raw_query: str, language: str, correct: bool = True) -> tuple[Query, list[Result]]:
+    """The query as understood, and the pages found for it, best first."""
+    changed_at = ensure_index()
+    query = parse_query(raw_query, language, correct, _current_synonym_groups(language, changed_at))
     if not query:
-        return []
-    _ensure_index()
-    ranked = _ranked_ids(query, language)
-    documents = SearchDocument.objects.in_bulk([pk for pk, _rank in ranked])
-    words = query.words
-    results = []
-    for pk, rank in ranked:
-        document = documents[pk]
-        title_match = bool(_matches(document.title, words))
-        # A title with the visitor's own words first, then one with a synonym.
-        typed_title_match = bool(_matches(document.title, query.typed_words))
-        results.append(
-            (
-                (not typed_title_match, not title_match),
-                -rank,
-                Result(
-                    kind=document.kind,
-                    title=document.title,
-                    url=document.url,
-                    excerpt=highlight(document.text, words, EXCERPT_LENGTH),
-                    title_match=title_match,
-                ),
-            )
+        return query, []
+    secondary = Case(
+        When(kind__in=SECONDARY_KINDS, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    rows = list(
+        SearchDocument.objects.search(query.concepts, language)
+        .annotate(secondary=secondary)
+        .order_by(
+            "-coverage", "-typed_title_coverage", "-title_coverage", "secondary", "-rank", "title"
         )
-    results.sort(key=lambda item: item[:2])
-    return [result for _title, _rank, result in results]
+        .values("kind", "title", "url", "excerpt", "coverage")[:MAX_RESULTS]
+    )
+    # A page that matches less than half the words the best page matches is noise.
+    best = rows[0]["coverage"] if rows else 0
+    return query, [
+        Result(
+            kind=row["kind"],
+            title=row["title"],
+            url=row["url"],
+            excerpt=_excerpt_html(row["excerpt"]),
+        )
+        for row in rows
+        if row["coverage"] and row["coverage"] * 2 >= best
+    ]

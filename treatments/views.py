@@ -252,9 +252,15 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].strip()
-        results = search.search(query, get_language()) if query else []
+        # `exact=1`: the words as typed, without spelling correction.
+        correct = self.request.GET.get("exact") != "1"
+        understood, results = search.search(query, get_language(), correct) if query else (None, [])
         return super().get_context_data(
-            query=query, results=results, search_examples=SEARCH_EXAMPLES, **kwargs
+            query=query,
+            corrected=understood.text if understood and understood.corrected else "",
+            results=results,
+            search_examples=SEARCH_EXAMPLES,
+            **kwargs,
         )
 
 

@@ -38,6 +38,7 @@ PAGE_TYPES = {
     "glossary": ("/fr/glossaire/", "/en/glossary/"),
     "search": ("/fr/recherche/?q=greffe", "/en/search/?q=transplant"),
     "search-empty": ("/fr/recherche/?q=zzzz", "/en/search/?q="),
+    "search-corrected": ("/fr/recherche/?q=radiot%C3%A9rapie", "/en/search/?q=chemoterapy"),
     "404": ("/fr/traitements/inconnu/", "/en/treatments/unknown/"),
 }
 CASES = [
