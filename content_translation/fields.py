@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.conf import settings
 from django.utils.translation import override
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from treatments.models import (
+    SOURCE_LANGUAGE,
     Disease,
     GlossaryTerm,
     SideEffect,
@@ -35,7 +35,7 @@ from .models import SegmentTranslation
 from .segments import Block, rebuild, same_shape, segment_texts, split_markdown
 
 # The language content is written in; every other language is a translation of it.
-CONTENT_SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+CONTENT_SOURCE_LANGUAGE = SOURCE_LANGUAGE
 
 # The name of each kind of object in the segment ids (msgctxt).
 KINDS = {

@@ -9,7 +9,9 @@ from treatments.models import REVIEWED_MODELS, content_models
 from treatments.roles import EDITORS, REVIEWERS
 
 # Models of the app that are not content: bookkeeping, search index, reviewers' details.
-NOT_CONTENT = {"contentchange", "importrecord", "searchdocument", "staffprofile"}
+NOT_CONTENT = {
+    "contentchange", "importrecord", "searchdocument", "searchword", "staffprofile",
+}  # fmt: skip
 
 
 def concrete_models():

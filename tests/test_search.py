@@ -5,6 +5,7 @@ import re
 import pytest
 from django.utils.translation import override
 
+from treatments import publishing
 from treatments.models import Status
 
 from .builders import make_therapy
@@ -191,13 +192,13 @@ def test_a_query_is_not_refused_for_one_word_no_page_holds(client):
 def test_a_page_ranks_before_a_glossary_entry_that_merely_contains_the_word(client):
     from treatments.models import GlossaryTerm
 
-    GlossaryTerm.objects.create(
+    term = GlossaryTerm.objects.create(
         key="test-term",
         name_fr="Terme test",
         slug_fr="terme-test",
         definition_fr="Un mot qui parle du quuxium en passant.",
-        status=Status.PUBLISHED,
     )
+    publishing.publish(term)
     therapy = make_therapy(name_fr="Traitement beta", body_fr="## Texte\n\nLe quuxium, expliqué.")
     titles = result_titles(search(client, "quuxium"))
     assert titles == [therapy.name_fr, "Terme test"]
