@@ -5,7 +5,8 @@ import re
 import pytest
 
 from treatments.models import SideEffect, Therapy
-from treatments.readability import plain_text, reading_ease
+
+from .readability import plain_text, reading_ease
 
 pytestmark = pytest.mark.django_db
 

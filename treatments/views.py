@@ -23,8 +23,9 @@ from .models import (
 class TranslatedObjectMixin:
     """A page about one translated object. Its context says in which language
     the text is shown (`content_language`: French where the translation is
-    missing) and gives the page's address in each language it exists in
-    (`translated_urls`), for the language switcher and hreflang links."""
+    missing) and the object itself (`translated_object`): the `alternates` tag
+    asks the view's get_translated_url() for the page's address in each language
+    the object is translated into, for the language switcher and hreflang links."""
 
     def get_translated_url(self):
         """The address of this page in the active language."""
