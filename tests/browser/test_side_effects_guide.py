@@ -39,7 +39,7 @@ def test_printing_a_guide_gives_a_clean_a4_handout(page, live_server):
     expect(header).to_contain_text(live_server.url + guide_path("chemotherapy", "fr"))
     expect(header).to_contain_text("15")
     expect(header).to_contain_text("112")
-    expect(page.locator(".review-date").first).to_contain_text("22 novembre 2026")
+    expect(page.locator(".review-date").first).to_contain_text("relecture médicale en attente")
     # The warning box comes before the first side effect on the page.
     first_effect = page.locator(".effect").first
     assert urgent.bounding_box()["y"] < first_effect.bounding_box()["y"]
