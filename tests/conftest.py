@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
 
+from treatments import cache as page_cache
 from treatments.models import SideEffect, Source, Therapy, TherapySideEffect, TreatmentStep
 
 LANGUAGES = ["fr", "en"]
@@ -49,8 +50,9 @@ def portal_content(transactional_db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached page."""
+    """Each test starts with no cached page, and a page cache that saw no failure."""
     cache.clear()
+    page_cache.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -126,13 +126,17 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
             self.kwargs["slug"],
         )
 
+    # The query parameters a page reads, each with the function that gives its canonical
+    # value (None: as if absent). The page cache keys on these alone (cache.py).
+    query_parameters = {"when": lambda value: value if value in Timing.values else None}
+
     def get_translated_url(self):
         return self.object.get_side_effects_url()
 
     def selected_timing(self):
         """The timing asked for in ?when=, or None for the whole guide."""
-        when = self.request.GET.get("when")
-        return Timing(when) if when in Timing.values else None
+        when = self.query_parameters["when"](self.request.GET.get("when"))
+        return Timing(when) if when else None
 
     def get_context_data(self, **kwargs):
         selected = self.selected_timing()
@@ -240,9 +244,10 @@ class SearchView(TemplateView):
     """`?q=` across treatments, side effects, diseases and the glossary."""
 
     template_name = "treatments/search.html"
+    query_parameters = {"q": lambda value: value[: search.MAX_QUERY_LENGTH].strip() or None}
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].strip()
+        query = self.query_parameters["q"](self.request.GET.get("q", "")) or ""
         results = search.search(query, get_language()) if query else []
         return super().get_context_data(
             query=query, results=results, search_examples=SEARCH_EXAMPLES, **kwargs
