@@ -123,7 +123,8 @@ PAGE_CACHE_MARKER = BASE_DIR / ".page-cache-marker"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its clients (portal/redis_cache.py).
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "hemato-info",
             # A stopped or unreachable Redis fails fast: pages are then rendered without it.
