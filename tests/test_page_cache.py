@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
-from django.core.management import call_command
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.management import call_command
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
