@@ -18,6 +18,7 @@ from .models import (
     Therapy,
     TherapySideEffect,
     Timing,
+    TreatmentStep,
 )
 
 
@@ -73,19 +74,29 @@ def therapy_breadcrumbs():
 
 
 def published_rows():
-    """A treatment's side-effect rows whose side effect is published."""
-    return TherapySideEffect.objects.filter(side_effect__status=Status.PUBLISHED).select_related(
-        "side_effect"
+    """A treatment's side-effect rows whose side effect is published, in its order (the model's
+    default order would join the treatments table to sort by treatment first)."""
+    return (
+        TherapySideEffect.objects.filter(side_effect__status=Status.PUBLISHED)
+        .select_related("side_effect")
+        .order_by("order")
     )
 
 
 def with_article_data(therapies):
-    """Everything a treatment's article shows, in a fixed number of queries."""
+    """Everything a treatment's article shows, in a fixed number of queries; of the rows
+    it lists, only the columns it shows (a side effect's texts are long, in each language)."""
+    brief_rows = published_rows().only(
+        *("therapy", "side_effect", "frequency", "onset", "action", "order"),
+        *("side_effect__key", "side_effect__name", "side_effect__slug"),
+    )
+    diseases = Disease.objects.published().only("key", "name", "slug", "order")
+    steps = TreatmentStep.objects.defer("key", "body").order_by("order")
     return therapies.prefetch_related(
-        "steps",
+        Prefetch("steps", queryset=steps),
         "sources",
-        Prefetch("side_effects", queryset=published_rows()),
-        Prefetch("diseases", queryset=Disease.objects.published()),
+        Prefetch("side_effects", queryset=brief_rows),
+        Prefetch("diseases", queryset=diseases),
     )
 
 
