@@ -65,6 +65,14 @@ def test_a_hit_needs_no_query_and_keeps_every_header(client, django_assert_num_q
     assert again["Content-Length"] == str(len(again.content))
 
 
+def test_a_head_request_is_served_from_the_cache(client, django_assert_num_queries):
+    length = len(client.get(PAGE).content)
+    with django_assert_num_queries(0):
+        response = client.head(PAGE)
+    assert response.status_code == 200 and response.content == b""
+    assert response["Content-Length"] == str(length)
+
+
 def test_a_hit_answers_a_revisit_with_a_304(client):
     etag = client.get(PAGE)["ETag"]
     client.get(PAGE)  # from the cache now
