@@ -64,14 +64,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # For load balancers: before the host check and the HTTPS redirect (portal/health.py).
+    "portal.health.HealthCheckMiddleware",
+    # Too many query fields: the 400 page, before anything reads request.GET.
+    "portal.middleware.read_query_first",
+    # A cached page answers before the rest runs; it is stored with every header the rest
+    # gave it (security headers, CSP) when it was rendered (treatments/cache.py).
+    "treatments.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside the page cache, so that cached pages get them too:
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "portal.middleware.read_query_first",
-    "treatments.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,18 +133,27 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails in seconds (a page, /healthz), not after minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Whole public pages are cached until content changes (treatments/cache.py);
 # this bounds how long an unused page stays in the cache. 0 turns the cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600))
+# With the local-memory cache (one per gunicorn worker), a change of content touches this
+# file: the other workers see its new time and read the content version again.
+PAGE_CACHE_MARKER = BASE_DIR / ".page-cache-marker"
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its clients (portal/redis_cache.py).
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "hemato-info",
+            # A stopped or unreachable Redis fails fast: pages are then rendered without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+from treatments import cache as page_cache
 from treatments import search
 from treatments.models import ContentChange, ImportRecord, content_models
 
@@ -67,8 +68,9 @@ def portal_content(transactional_db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached page."""
+    """Each test starts with no cached page, and a page cache that saw no failure."""
     cache.clear()
+    page_cache.reset()
 
 
 @pytest.fixture(autouse=True)

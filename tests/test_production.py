@@ -6,7 +6,8 @@ import re
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -14,6 +15,7 @@ from treatments import publishing
 from treatments.models import Disease, SideEffect, Therapy
 
 from .builders import make_reviewer
+from .test_page_cache import STOPPED_REDIS
 
 pytestmark = pytest.mark.django_db
 
@@ -74,33 +76,6 @@ def test_check_deploy_is_clean_under_production_settings(monkeypatch):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
-
-
-def test_the_second_visit_is_served_from_the_cache(client, django_assert_num_queries):
-    client.get("/fr/traitements/cellules-car-t/")
-    with django_assert_num_queries(1):  # only "when did content last change?"
-        response = client.get("/fr/traitements/cellules-car-t/")
-    assert response.status_code == 200
-    assert "Cellules CAR-T" in response.content.decode()
-
-
-def test_a_published_change_reaches_the_next_visitor_at_once(client):
-    url = "/en/treatments/car-t-cell-therapy/"
-    assert "CAR-T cell therapy" in client.get(url).content.decode()
-    therapy = Therapy.objects.working().get(key="car-t")
-    therapy.summary_en = "A new summary, reviewed today."
-    therapy.save()
-    assert "A new summary, reviewed today." not in client.get(url).content.decode()
-    publishing.publish(therapy)
-    assert "A new summary, reviewed today." in client.get(url).content.decode()
-    # A shared side effect published on its own invalidates the guides that show it.
-    guide = "/en/treatments/car-t-cell-therapy/side-effects/"
-    client.get(guide)
-    fatigue = SideEffect.objects.working().get(key="fatigue")
-    fatigue.name_en = "Tiredness (fatigue)"
-    fatigue.save()
-    publishing.publish(fatigue)
-    assert "Tiredness (fatigue)" in client.get(guide).content.decode()
 
 
 def test_a_revisit_with_the_etag_gets_a_304(client):
@@ -172,11 +147,36 @@ def test_json_ld_cannot_close_its_script_element():
 def test_healthz_answers_200_when_all_is_well(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok\n"
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_healthz_answers_503_without_details_when_the_database_is_down(client):
-    with mock.patch.object(connection, "cursor", side_effect=Exception("db password wrong")):
+    failure = OperationalError("password authentication failed for user hemato")
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=failure):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"unavailable\n"
-    assert b"password" not in response.content
+
+
+def test_healthz_reads_a_real_table(client, django_assert_num_queries):
+    with django_assert_num_queries(1) as queries:
+        client.get("/healthz")
+    assert "treatments_contentchange" in queries.captured_queries[0]["sql"]
+
+
+def test_healthz_says_degraded_when_the_cache_is_down(client, settings):
+    """Pages are still served, rendered each time: the host stays in the balancer."""
+    settings.CACHES = STOPPED_REDIS
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"degraded\n"
+    assert client.get("/en/").status_code == 200
+
+
+def test_healthz_answers_plain_http_and_any_host_with_https_on(client, settings):
+    """The balancer probes each host directly: by its address, over plain HTTP."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/en/").status_code == 301  # everything else goes to https
+    for host in ("10.0.0.7:8000", "testserver"):
+        response = client.get("/healthz", HTTP_HOST=host)
+        assert response.status_code == 200 and response.content == b"ok\n"
+    assert client.post("/healthz").status_code == 405

@@ -132,20 +132,21 @@ def test_unpublished_content_never_appears(client):
 def test_a_search_uses_a_fixed_number_of_queries(
     client, django_assert_num_queries, extra_therapies
 ):
-    """The page cache's content change, the search index's, the spelling of the
-    words (none for an abbreviation alone), the results: at any size of content."""
+    """The search index's content change, the spelling of the words (none for an
+    abbreviation alone), the results: at any size of content (the page cache reads
+    the content version from the cache, not the database)."""
     for _number in range(extra_therapies):
         make_therapy(steps=2, body_fr="## Texte\n\nUne greffe de moelle, des cellules.")
     search(client, "greffe")  # builds the index
     for query, count in [
-        ("cellule", 4),
-        ("greffe de moelle", 4),
-        ("est-ce que je vais perdre mes cheveux pendant la chimiothérapie", 4),
-        ("radiotérapie", 4),
-        ("GVH", 3),
+        ("cellule", 3),
+        ("greffe de moelle", 3),
+        ("est-ce que je vais perdre mes cheveux pendant la chimiothérapie", 3),
+        ("radiotérapie", 3),
+        ("GVH", 2),
     ]:
         with django_assert_num_queries(count):
-            search(client, query + " ")  # another address: not the page cache
+            search(client, query)  # another page: rendered
 
 
 def test_results_are_in_the_page_language(client):

@@ -12,6 +12,8 @@ class TreatmentsConfig(AppConfig):
         from . import cache, models, publishing, roles
 
         post_migrate.connect(roles.ensure_groups, sender=self, dispatch_uid="treatments-roles")
+        # Every release runs migrate: pages cached by the previous code are rendered again.
+        post_migrate.connect(cache.content_changed, sender=self, dispatch_uid="page-cache-release")
 
         cache.connect_signals(models.content_models())
         for model in models.content_models():

@@ -1,34 +1,106 @@
 """The whole-page cache of the public pages.
 
-Anonymous GET pages are stored whole in the default cache (Redis when several
-app hosts share it), per host and full path — the language is in the path.
-Every key carries the time of the last content change, kept in the database:
-a change saved by staff or by load_content moves it, so every page is
-invalidated at once on every app host, with no TTL-only staleness. The same
-time is the pages' Last-Modified; ConditionalGetMiddleware adds the ETag and
-answers revisits with 304.
+What is cached: an anonymous GET or HEAD of a page under /fr/ or /en/ that
+answered 200, whole: its body and every header the middleware stack gave it
+(CSP, security headers...). The middleware is the first of the stack, so a hit
+runs nothing else: one cache read (one Redis round trip), no database query.
+
+The key names the page, not the request: the scheme, the host (one of
+ALLOWED_HOSTS, written without a port or with the server's own port) and the
+path, plus the query parameters the page's view declares in
+`query_parameters`, each in its canonical form. Every other parameter and every
+cookie is dropped from the request before the page is rendered: the page is
+rendered as for an anonymous visitor at its canonical address, so junk costs no
+entry and cannot poison one. Staff previews live under /admin/: never cached.
+
+The content version: ContentChange.changed_at in the database is the source of
+truth; content_changed() moves it. The cache keeps a copy under VERSION_KEY,
+read in the same round trip as the page; each page is stored under its key with
+the version it was rendered for, so a new version overwrites the old page
+rather than piling up beside it. With Redis (several hosts) a publish deletes
+the copy, and every host reads the new version at its next request. With the
+local-memory cache (one per gunicorn worker) a marker file's modification time
+tells the other workers to read the version again (a stat per request).
+
+Failures: a cache that fails (Redis stopped, full, unreachable) is left alone
+for RETRY_SECONDS and pages are rendered without it, with one warning in the
+log. When the version cannot be read (database locked or unreachable), the
+cached copy of the page is served as it is.
 """
 
+import functools
 import hashlib
+import logging
+import os
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import Error as DatabaseError
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.cache import set_response_etag
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date
 
 from .models import ContentChange
 
-CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary", "ETag")
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "page-cache:version"
+# How long a host trusts the cache's copy of the version without asking the
+# database: a safety net for a publish that could not reach the cache.
+VERSION_SECONDS = 60
+# After a failure, the cache (or the database, for the version) is left alone this long.
+RETRY_SECONDS = 5
+_retry_after = {"cache": 0.0, "database": 0.0}
+
+
+def _available(dependency: str) -> bool:
+    return time.monotonic() >= _retry_after[dependency]
+
+
+def _failed(dependency: str, error: Exception, consequence: str):
+    _retry_after[dependency] = time.monotonic() + RETRY_SECONDS
+    logger.warning("Page cache: the %s failed (%r); %s", dependency, error, consequence)
+
+
+def reset():
+    """Forget past failures (for tests)."""
+    _retry_after.update(cache=0.0, database=0.0)
+
+
+# Publishing --------------------------------------------------------------------------------
 
 
 def content_changed(**kwargs):
-    """Signal receiver: any change to the portal's content invalidates every page."""
-    if kwargs.get("raw"):  # fixtures loaded as they are
+    """The live content changed: every page is rendered again at its next request, on every
+    host. Also a signal receiver (fixtures loaded raw are skipped)."""
+    if kwargs.get("raw"):
         return
     ContentChange.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+    # Now, for the requests of this transaction (and tests); again once it is committed,
+    # for everyone else: before that, they would read the previous version.
+    _forget_version()
+    transaction.on_commit(_forget_version)
+
+
+def _forget_version():
+    _touch_marker()
+    try:
+        caches["default"].delete(VERSION_KEY)
+    except Exception as error:
+        logger.error(
+            "Page cache: could not delete the content version (%r); other hosts may show the"
+            " previous content for up to %d s.",
+            error,
+            VERSION_SECONDS,
+        )
 
 
 def connect_signals(models):
@@ -43,54 +115,206 @@ def connect_signals(models):
             )
 
 
-def last_change():
+# The content version ------------------------------------------------------------------------
+
+
+def _marker_stamp():
+    """The marker file's modification time, in ns; None when the file cannot be used."""
+    marker = Path(settings.PAGE_CACHE_MARKER)
+    try:
+        return marker.stat().st_mtime_ns
+    except FileNotFoundError:
+        _touch_marker()
+    except OSError:
+        return None
+    try:
+        return marker.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _touch_marker():
+    marker = settings.PAGE_CACHE_MARKER
+    # An explicit time in ns: two changes within one tick of the file system's clock differ.
+    now = time.time_ns()
+    try:
+        Path(marker).touch()
+        os.utime(marker, ns=(now, now))
+    except OSError as error:
+        logger.warning("Page cache: cannot touch the marker %s (%r)", marker, error)
+
+
+def _version_in_database() -> float:
     changed_at = ContentChange.objects.values_list("changed_at", flat=True).first()
     return changed_at.timestamp() if changed_at else 0.0
 
 
-def _cacheable_request(request) -> bool:
-    return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and any(request.path.startswith(f"/{code}/") for code, _name in settings.LANGUAGES)
-    )
+def _current_version(backend, stored):
+    """The content version the cached pages must carry; `stored` is the cache's copy
+    (marker stamp, version) or None. Raises DatabaseError when it cannot be known."""
+    marker = _marker_stamp() if isinstance(backend, LocMemCache) else None
+    if stored is not None and stored[0] == marker:
+        return stored[1]
+    if not _available("database"):
+        raise DatabaseError("the database failed a moment ago")
+    try:
+        version = _version_in_database()
+    except DatabaseError as error:
+        _failed("database", error, "cached pages are served as they are")
+        raise
+    if stored is None:  # add: never overwrites a copy another host has just stored
+        backend.add(VERSION_KEY, (marker, version), VERSION_SECONDS)
+    else:
+        backend.set(VERSION_KEY, (marker, version), VERSION_SECONDS)
+    return version
 
 
-def _cacheable_response(response) -> bool:
+# The key -------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _view_parameters(path_info: str):
+    """{name: canonical form} of the query parameters the view of this address reads."""
+    language = path_info.split("/", 2)[1]
+    with translation.override(language):
+        try:
+            match = resolve(path_info)
+        except Resolver404:
+            return {}
+    return getattr(getattr(match.func, "view_class", None), "query_parameters", {})
+
+
+def canonical_query(path_info: str, query_string: str):
+    """The query string with only the parameters the page reads, in canonical form and
+    order; None when it cannot be parsed (too many fields: Django answers that itself)."""
+    if not query_string:
+        return ""
+    parameters = _view_parameters(path_info)
+    if not parameters:
+        return ""
+    try:
+        given = dict(
+            parse_qsl(
+                query_string,
+                keep_blank_values=True,
+                max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            )
+        )  # the last value of a repeated name, as QueryDict.get gives it
+    except ValueError:
+        return None
+    kept = {}
+    for name, canonical in sorted(parameters.items()):
+        value = canonical(given[name]) if name in given else None
+        if value:
+            kept[name] = value
+    return urlencode(kept)
+
+
+def _local_port(request):
+    """The port this server listens on (not the one the Host header names)."""
+    sock = request.META.get("gunicorn.socket")  # gunicorn takes SERVER_PORT from Host on a
+    if sock is not None:  # Unix socket
+        address = sock.getsockname()
+        return str(address[1]) if isinstance(address, tuple) else None
+    return request.META.get("SERVER_PORT")
+
+
+def _page_host(request):
+    """The host as the page writes it (request.get_host(), unvalidated), when it is one of
+    ALLOWED_HOSTS as written there, alone or with this server's port; else None."""
+    host = request._get_raw_host()
+    exact = {host for host in settings.ALLOWED_HOSTS if host[:1] not in ("", ".", "*")}
+    name, _colon, port = host.rpartition(":")
+    if host in exact or (name in exact and port == _local_port(request)):
+        return host
+    return None
+
+
+def page_key(request):
+    """The cache key of the page this request asks for, or None when it is not cached.
+    A request that has a key is rewritten to the page's canonical, anonymous form."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return None
+    path_info = request.path_info
+    if not any(path_info.startswith(f"/{code}/") for code, _name in settings.LANGUAGES):
+        return None
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return None  # SecurityMiddleware redirects it
+    host = _page_host(request)
+    query = canonical_query(path_info, request.META.get("QUERY_STRING", ""))
+    if host is None or query is None:
+        return None
+    request.META["QUERY_STRING"] = query
+    request.META.pop("HTTP_COOKIE", None)  # an anonymous visitor: no session, no preference
+    for parsed in ("GET", "COOKIES"):  # should anything have read them already
+        request.__dict__.pop(parsed, None)
+    address = f"{request.scheme}://{host}{request.path}?{query}"
+    return "page:" + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
+
+
+# The middleware ------------------------------------------------------------------------------
+
+
+def _cacheable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and "private" not in response.get("Cache-Control", "")
-        and "no-store" not in response.get("Cache-Control", "")
+        and not response.has_header("Vary")  # the key knows no request header
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _serve(request, version, content, headers):
+    response = HttpResponse(content, headers=headers)
+    return get_conditional_response(
+        request, etag=headers.get("ETag"), last_modified=int(version) or None, response=response
     )
 
 
 class PageCacheMiddleware:
+    """First in MIDDLEWARE: a hit answers before anything else runs."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        key = page_key(request)
+        if key is None:
             return self.get_response(request)
-        changed = last_change()
-        address = f"{request.get_host()}{request.get_full_path()}".encode()
-        key = f"page:{changed}:{hashlib.sha256(address).hexdigest()}"
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content, headers=headers)
-        else:
-            response = self.get_response(request)
-            if not _cacheable_response(response):
-                return response
-            set_response_etag(response)  # once, here, rather than on every hit
-            headers = {name: response[name] for name in CACHED_HEADERS if name in response}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+        backend = caches["default"]
+        version = entry = None
+        use_cache = _available("cache")
+        if use_cache:
+            try:
+                found = backend.get_many([VERSION_KEY, key])
+                entry = found.get(key)
+                version = _current_version(backend, found.get(VERSION_KEY))
+            except DatabaseError:
+                if entry is not None:  # the database is down: the copy is all there is
+                    return _serve(request, *entry)
+            except Exception as error:
+                _failed("cache", error, "pages are rendered without it")
+                use_cache = False
+        if entry is not None and entry[0] == version:
+            return _serve(request, *entry)
+
+        response = self.get_response(request)
+        if not _cacheable(response):
+            return response
+        if not response.has_header("ETag"):
+            set_response_etag(response)
         response["Content-Length"] = str(len(response.content))
-        if changed:
-            response["Last-Modified"] = http_date(changed)
-        # Browsers may keep the page but must ask again: a 304 when nothing changed.
-        response["Cache-Control"] = "no-cache"
+        response["Cache-Control"] = "no-cache"  # browsers keep the page but ask again: a 304
+        if version is not None:
+            if version:
+                response["Last-Modified"] = http_date(version)
+            if use_cache:
+                try:
+                    entry = (version, response.content, dict(response.items()))
+                    backend.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                except Exception as error:
+                    _failed("cache", error, "pages are rendered without it")
         return response

@@ -17,6 +17,7 @@ from .models import (
     Therapy,
     TherapySideEffect,
     Timing,
+    TreatmentStep,
 )
 
 
@@ -91,16 +92,28 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
     context_object_name = "therapy"
 
     def page_queryset(self, version):
-        """Everything a treatment's article shows, in a fixed number of queries."""
-        rows = version(TherapySideEffect).select_related("side_effect")
+        """Everything a treatment's article shows, in a fixed number of queries; of the
+        rows it lists, only the columns it shows (a side effect's texts are long, in
+        each language), in their own order (the model's would join the treatments)."""
+        rows = (
+            version(TherapySideEffect)
+            .select_related("side_effect")
+            .order_by("order")
+            .only(
+                *("therapy", "side_effect", "frequency", "onset", "action", "order"),
+                *("side_effect__key", "side_effect__name", "side_effect__slug"),
+            )
+        )
+        diseases = version(Disease).only("key", "name", "slug", "order")
+        steps = TreatmentStep.objects.defer("key", "body").order_by("order")
         return (
             version(Therapy)
             .select_related(REVIEWER)
             .prefetch_related(
-                "steps",
+                Prefetch("steps", queryset=steps),
                 "sources",
                 Prefetch("side_effects", queryset=rows),
-                Prefetch("diseases", queryset=version(Disease)),
+                Prefetch("diseases", queryset=diseases),
             )
         )
 
@@ -134,6 +147,10 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
             .prefetch_related("sources", Prefetch("side_effects", rows))
         )
 
+    # The query parameters a page reads, each with the function that gives its canonical
+    # value (None: as if absent). The page cache keys on these alone (cache.py).
+    query_parameters = {"when": lambda value: value if value in Timing.values else None}
+
     def get_object(self, queryset=None):
         return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
@@ -142,8 +159,8 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
 
     def selected_timing(self):
         """The timing asked for in ?when=, or None for the whole guide."""
-        when = self.request.GET.get("when")
-        return Timing(when) if when in Timing.values else None
+        when = self.query_parameters["when"](self.request.GET.get("when"))
+        return Timing(when) if when else None
 
     def get_context_data(self, **kwargs):
         selected = self.selected_timing()
@@ -250,11 +267,15 @@ class SearchView(TemplateView):
     """`?q=` across treatments, side effects, diseases and the glossary."""
 
     template_name = "treatments/search.html"
+    query_parameters = {
+        "q": lambda value: value[: search.MAX_QUERY_LENGTH].strip() or None,
+        "exact": lambda value: "1" if value == "1" else None,
+    }
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].strip()
+        query = self.query_parameters["q"](self.request.GET.get("q", "")) or ""
         # `exact=1`: the words as typed, without spelling correction.
-        correct = self.request.GET.get("exact") != "1"
+        correct = not self.query_parameters["exact"](self.request.GET.get("exact", ""))
         understood, results = search.search(query, get_language(), correct) if query else (None, [])
         return super().get_context_data(
             query=query,

@@ -10,8 +10,8 @@ It needs Linux (/proc) and wrk (`apt-get install -y wrk`). All traffic stays on 
 
 What it does: production-like settings (DEBUG off, a random secret key), collectstatic, migrate
 and load_content; SQL queries counted with Django's test client; then gunicorn started twice
-with gunicorn.conf.py (2 sync workers, max_requests off so no worker is replaced mid-run), on a
-free port, once per mode:
+with gunicorn.conf.py (BENCH_WORKERS sync workers, default 2; max_requests off so no worker is
+replaced mid-run), on a free port, once per mode:
     warm  the whole-page cache on (the default): pages come from the cache;
     miss  DJANGO_PAGE_CACHE_SECONDS=0: the page cache off, every request renders the page.
 Each URL gets a 1 s warm-up, then `wrk -t2 -c16 -d$BENCH_SECONDS s` (default 10 s); the warm
@@ -19,7 +19,8 @@ server also runs the soak. The report ends with one table, every target beside i
 
 The figures:
     req/s       requests per second completed by wrk, at 16 connections.
-    vs static   req/s as a share of whitenoise serving css/site.css from the same gunicorn:
+    vs static   req/s as a share of whitenoise serving css/site.css from the same gunicorn, in
+                a run just before the page's (the static row: the mean of those runs):
                 the ceiling of anything served by Python on this machine.
     p50, p99    latency percentiles seen by wrk, in ms.
     CPU ms/req  user + system CPU time of the gunicorn master and workers during the run,
@@ -60,7 +61,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
-CONNECTIONS, SOAK_CONNECTIONS, WORKERS = 16, 64, 2
+CONNECTIONS, SOAK_CONNECTIONS = 16, 64
+# 2 by default, as the figures in README.md; production runs 2 x cores + 1 (gunicorn.conf.py).
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PAGES = {
     "home": "/fr/",
     "treatment": "/fr/traitements/cellules-car-t/",
@@ -98,6 +101,7 @@ class Load:
     p99_ms: float
     errors: int
     cpu_ms: float = 0.0  # server CPU per request
+    static_rps: float = 0.0  # req/s of the static file, measured just before
 
 
 # Setting up -----------------------------------------------------------------------------------
@@ -350,8 +354,10 @@ def measure(master, url, seconds=SECONDS, connections=CONNECTIONS):
 
 
 def measure_mode(mode, master, base_url, log, static_url):
-    """{label: Load, or a str saying why it was not measured}, the static file first."""
-    results = {}
+    """{label: Load, or a str saying why it was not measured}, the static file first. Each page
+    is measured right after a run of the static file (its `static_rps`): on a shared machine
+    the load of the moment weighs on both alike."""
+    results, static_runs = {}, []
     for label, path in {"static css": static_url, **PAGES}.items():
         status, _ = fetch(base_url + path)
         if status != 200:
@@ -359,10 +365,29 @@ def measure_mode(mode, master, base_url, log, static_url):
             if status >= 500:  # the exception, from the last line of the server's log
                 results[label] += f" ({(tail(log).strip().splitlines() or [''])[-1][:70]})"
         else:
+            if label != "static css":
+                static_runs.append(measure(master, base_url + static_url))
             run_wrk(base_url + path, 1, CONNECTIONS)  # warm-up, not measured
             results[label] = measure(master, base_url + path)
+            if static_runs:
+                results[label].static_rps = static_runs[-1].rps
         print(f"   {mode} {label:<13} {describe(results[label])}", flush=True)
+    if isinstance(results["static css"], Load) and static_runs:
+        results["static css"] = combined([results["static css"], *static_runs])
     return results
+
+
+def combined(loads):
+    """Several runs of one URL as one row: their requests, mean req/s and p50, worst p99."""
+    requests = sum(load.requests for load in loads)
+    return Load(
+        requests=requests,
+        rps=sum(load.rps for load in loads) / len(loads),
+        p50_ms=sum(load.p50_ms for load in loads) / len(loads),
+        p99_ms=max(load.p99_ms for load in loads),
+        errors=sum(load.errors for load in loads),
+        cpu_ms=sum(load.cpu_ms * load.requests for load in loads) / max(requests, 1),
+    )
 
 
 def describe(result):
@@ -487,7 +512,8 @@ def throughput_lines(results, queries, checks):
                 if "404" not in result or label != "search":
                     checks.append((f"{label} answers 200 ({mode})", False))
                 continue
-            share = result.rps / static.rps if isinstance(static, Load) and static.rps else 0
+            static_rps = result.static_rps or (static.rps if isinstance(static, Load) else 0)
+            share = result.rps / static_rps if static_rps else 0
             share_cell = f"{share:4.0%}"
             p99_cell, cpu_cell, sql_cell = f"{result.p99_ms:7.2f}", f"{result.cpu_ms:5.2f}", ""
             name = f"{label} {mode}"

@@ -1,0 +1,297 @@
+"""The whole-page cache (treatments/cache.py): keyed on the page, never flooded or poisoned,
+serving through a cache or database outage, and publishing at once."""
+
+import logging
+import re
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.management import call_command
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from treatments import cache as page_cache
+from treatments import publishing
+from treatments.models import ContentChange, SideEffect, Therapy
+from treatments.views import TherapyDetailView
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/en/treatments/car-t-cell-therapy/"
+GUIDE = "/en/treatments/car-t-cell-therapy/side-effects/"
+SEARCH = "/fr/recherche/"
+CSP_START = "default-src 'self'"
+
+
+def entries():
+    """How many entries the cache holds (each page, the content version, /healthz's)."""
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        return len(backend._cache)
+    return backend._cache.get_client(None).dbsize()
+
+
+@pytest.fixture
+def database_down():
+    """A context manager: every query fails, as with a stopped or unreachable database."""
+
+    def down():
+        failure = OperationalError("could not connect to server")
+        return mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=failure)
+
+    return down
+
+
+def test_a_hit_needs_no_query_and_keeps_every_header(client, django_assert_num_queries):
+    first = client.get(PAGE)
+    with django_assert_num_queries(0):
+        again = client.get(PAGE)
+    assert again.status_code == 200
+    assert again.content == first.content and "CAR-T cell therapy" in again.content.decode()
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Language",
+        "ETag",
+        "Last-Modified",
+    ):
+        assert again[header] == first[header], header
+    assert again["Content-Security-Policy"].startswith(CSP_START)
+    assert again["Content-Length"] == str(len(again.content))
+
+
+def test_a_head_request_is_served_from_the_cache(client, django_assert_num_queries):
+    length = len(client.get(PAGE).content)
+    with django_assert_num_queries(0):
+        response = client.head(PAGE)
+    assert response.status_code == 200 and response.content == b""
+    assert response["Content-Length"] == str(length)
+
+
+def test_a_hit_answers_a_revisit_with_a_304(client):
+    etag = client.get(PAGE)["ETag"]
+    client.get(PAGE)  # from the cache now
+    revisit = client.get(PAGE, HTTP_IF_NONE_MATCH=etag)
+    assert revisit.status_code == 304 and revisit.content == b""
+
+
+def test_junk_query_parameters_cost_no_new_entry_and_never_reach_the_page(client):
+    canonical = client.get(PAGE).content
+    count = entries()
+    for number in range(30):
+        response = client.get(PAGE, {"utm_source": f"mail{number}", "x": "<b>junk</b>"})
+        assert response.status_code == 200
+        assert response.content == canonical
+    assert entries() == count
+    assert b"utm_source" not in canonical and b"junk" not in canonical
+
+
+def test_a_page_parameter_counts_only_in_its_canonical_form(client):
+    whole = client.get(GUIDE).content.decode()
+    count = entries()
+    # Values the guide does not know show the whole guide: the same entry.
+    for junk in ("soon", "", "<script>", "first-weeks<"):
+        assert client.get(GUIDE, {"when": junk}).content.decode() == whole
+    assert entries() == count
+    narrowed = client.get(GUIDE, {"when": "first-weeks", "utm": "1"}).content.decode()
+    assert narrowed != whole
+    assert entries() == count + 1
+    # The language switcher keeps the canonical query string, and nothing else.
+    assert 'href="/fr/traitements/cellules-car-t/effets-indesirables/?when=first-weeks"' in (
+        narrowed
+    )
+    assert client.get(GUIDE, {"utm": "2", "when": "first-weeks"}).content.decode() == narrowed
+    assert entries() == count + 1
+
+
+def test_a_search_is_cached_per_query_as_the_page_shows_it(client):
+    first = client.get(SEARCH, {"q": "greffe"}).content.decode()
+    assert 'value="greffe"' in first
+    count = entries()
+    for same in ("greffe ", "  greffe", "greffe\t"):
+        assert client.get(SEARCH, {"q": same, "page": "2"}).content.decode() == first
+    assert entries() == count
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:9999", "localhost:1", "127.0.0.1.", "LOCALHOST"])
+def test_another_port_or_spelling_of_the_host_creates_no_entry(client, host):
+    count = entries()
+    for _ in range(3):
+        response = client.get(PAGE, HTTP_HOST=host)
+        assert response.status_code == 200
+        assert f"//{host}/en/" in response.content.decode()  # its own canonical address...
+    assert entries() == count  # ...never stored for anyone else
+    assert f"//{host}/" not in client.get(PAGE, HTTP_HOST="localhost").content.decode()
+
+
+def test_an_unknown_host_is_refused_and_creates_no_entry(client):
+    count = entries()
+    assert client.get(PAGE, HTTP_HOST="evil.example").status_code == 400
+    assert entries() == count
+
+
+def test_the_server_port_is_part_of_the_host(client):
+    response = client.get(PAGE, HTTP_HOST="127.0.0.1:8000", SERVER_PORT="8000")
+    count = entries()
+    assert client.get(PAGE, HTTP_HOST="127.0.0.1:8000", SERVER_PORT="8000").content == (
+        response.content
+    )
+    assert entries() == count
+    assert "http://127.0.0.1:8000/en/treatments/" in response.content.decode()
+
+
+def test_an_https_page_never_reaches_a_plain_http_visitor(client):
+    """What gunicorn does with X-Forwarded-Proto: https from its proxy, without DJANGO_HTTPS."""
+    secure = client.get(PAGE, secure=True, HTTP_X_FORWARDED_PROTO="https").content.decode()
+    assert '<link rel="canonical" href="https://testserver/en/' in secure
+    plain = client.get(PAGE).content.decode()
+    assert '<link rel="canonical" href="http://testserver/en/' in plain
+    assert "https://testserver" not in plain
+    assert client.get(PAGE, secure=True).content.decode() == secure
+
+
+def test_a_bogus_session_cookie_is_served_from_the_cache(client, django_assert_num_queries):
+    client.get(PAGE)
+    client.cookies["sessionid"] = "not-a-session"
+    with django_assert_num_queries(0):
+        response = client.get(PAGE)
+    assert response.status_code == 200 and "CAR-T cell therapy" in response.content.decode()
+    assert "Set-Cookie" not in response.headers
+
+
+def test_staff_see_the_public_page_and_their_previews_stay_out_of_the_cache(client):
+    public = client.get(PAGE).content
+    therapy = Therapy.objects.working().get(key="car-t")
+    user = User.objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
+    client.force_login(user)
+    assert client.get(PAGE).content == public  # anonymous: a staff session changes nothing
+    count = entries()
+    preview = client.get(f"/admin/treatments/therapy/{therapy.pk}/preview/en/")
+    assert preview.status_code == 200 and "Preview for staff" in preview.content.decode()
+    assert entries() == count
+    client.logout()
+    assert "Preview for staff" not in client.get(PAGE).content.decode()
+
+
+def test_a_public_page_is_rendered_for_an_anonymous_visitor_whoever_asks(client):
+    """So that a staff session can never put anything of its own into the public cache."""
+    seen = []
+    original = TherapyDetailView.get_context_data
+
+    def spy(view, **kwargs):
+        seen.append((view.request.user.is_authenticated, dict(view.request.COOKIES)))
+        return original(view, **kwargs)
+
+    user = User.objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
+    client.force_login(user)
+    client.cookies["django_language"] = "fr"
+    with mock.patch.object(TherapyDetailView, "get_context_data", spy):
+        assert client.get(PAGE).status_code == 200
+    assert seen == [(False, {})]
+
+
+def test_a_new_version_overwrites_the_old_page(client):
+    client.get(PAGE)
+    count = entries()
+    for number in range(3):
+        therapy = Therapy.objects.working().get(key="car-t")
+        therapy.summary_en = f"Summary number {number}."
+        therapy.save()
+        publishing.publish(therapy)
+        assert f"Summary number {number}." in client.get(PAGE).content.decode()
+    assert entries() == count
+
+
+def test_a_published_change_reaches_the_next_visitor_at_once(client):
+    assert "CAR-T cell therapy" in client.get(PAGE).content.decode()
+    therapy = Therapy.objects.working().get(key="car-t")
+    therapy.summary_en = "A new summary, reviewed today."
+    therapy.save()
+    publishing.publish(therapy)
+    assert "A new summary, reviewed today." in client.get(PAGE).content.decode()
+    # A shared side effect published on its own updates the guides that show it.
+    client.get(GUIDE)
+    fatigue = SideEffect.objects.working().get(key="fatigue")
+    fatigue.name_en = "Tiredness (fatigue)"
+    fatigue.save()
+    publishing.publish(fatigue)
+    assert "Tiredness (fatigue)" in client.get(GUIDE).content.decode()
+
+
+def test_content_changed_without_arguments_publishes(client):
+    client.get(PAGE)
+    Therapy.objects.filter(key="car-t").update(summary_en="Changed without a signal.")
+    assert "Changed without a signal." not in client.get(PAGE).content.decode()
+    page_cache.content_changed()
+    assert "Changed without a signal." in client.get(PAGE).content.decode()
+
+
+def test_a_release_renders_every_page_again(client):
+    """Every release runs migrate: no page rendered by the previous code stays in the cache."""
+    client.get(PAGE)
+    Therapy.objects.filter(key="car-t").update(summary_en="As the new release shows it.")
+    call_command("migrate", verbosity=0)
+    assert "As the new release shows it." in client.get(PAGE).content.decode()
+
+
+def test_another_worker_s_change_reaches_this_one(client, django_assert_num_queries):
+    """What this process sees when another gunicorn worker (another host with Redis) published:
+    the database moved, and the marker (or Redis's copy of the version) with it."""
+    client.get(PAGE)
+    Therapy.objects.filter(key="car-t").update(summary_en="Published by another worker.")
+    ContentChange.objects.filter(pk=1).update(changed_at="2030-01-01T00:00:00Z")
+    if isinstance(caches["default"], LocMemCache):
+        page_cache._touch_marker()  # the other worker's local cache is its own
+    else:
+        cache.delete(page_cache.VERSION_KEY)
+    assert "Published by another worker." in client.get(PAGE).content.decode()
+    with django_assert_num_queries(0):
+        assert "Published by another worker." in client.get(PAGE).content.decode()
+
+
+def test_a_cached_page_is_served_while_the_database_is_down(client, database_down):
+    client.get(PAGE)
+    with database_down():
+        response = client.get(PAGE)
+        assert response.status_code == 200 and "CAR-T cell therapy" in response.content.decode()
+        # Even when the cache no longer knows the content version: the copy is all there is.
+        cache.delete(page_cache.VERSION_KEY)
+        for _ in range(3):
+            response = client.get(PAGE)
+            assert response.status_code == 200
+            assert "CAR-T cell therapy" in response.content.decode()
+
+
+STOPPED_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+
+def test_a_stopped_redis_means_pages_rendered_without_it(client, settings, caplog):
+    settings.CACHES = STOPPED_REDIS
+    caplog.set_level(logging.WARNING, logger="treatments.cache")
+    for path in (PAGE, GUIDE, "/fr/", PAGE):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert re.search(r"<h1>[^<]+</h1>", response.content.decode())
+        assert response["Content-Security-Policy"].startswith(CSP_START)
+    warnings = [r for r in caplog.records if "the cache failed" in r.getMessage()]
+    assert len(warnings) == 1  # then left alone for a few seconds: no log flood, no waiting
+    assert "rendered without it" in warnings[0].getMessage()
+    # A publish while Redis is down still works (the next request reads the database).
+    therapy = Therapy.objects.working().get(key="car-t")
+    therapy.summary_en = "Saved while Redis was down."
+    therapy.save()
+    publishing.publish(therapy)
+    page_cache.reset()
+    assert "Saved while Redis was down." in client.get(PAGE).content.decode()
