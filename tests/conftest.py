@@ -5,6 +5,7 @@ import pytest
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -61,9 +62,16 @@ def portal_content(transactional_db):
 
     Not serialized_rollback: Django keeps its snapshot on the connection
     object, and under Playwright's event loop the test gets another one."""
+    models = set()
     with transaction.atomic(), connection.constraint_checks_disabled():
         for deserialized in serializers.deserialize("json", CONTENT_SNAPSHOT["json"]):
             deserialized.save()
+            models.add(type(deserialized.object))
+    # Rows saved with their primary keys leave PostgreSQL's sequences behind (a flush
+    # may have restarted them): move them past those rows, as loaddata does.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
