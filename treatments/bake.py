@@ -103,7 +103,8 @@ def page_addresses() -> dict[str, str]:
 def not_found_addresses() -> dict[str, str]:
     """{address: file} of the "page not found" page of each language: an address
     under the language's prefix that no page has."""
-    return {f"/{code}/{NOT_FOUND_PAGE}": f"{code}/{NOT_FOUND_PAGE}" for code, _n in settings.LANGUAGES}
+    names = [f"{code}/{NOT_FOUND_PAGE}" for code, _name in settings.LANGUAGES]
+    return {f"/{name}": name for name in names}
 
 
 def render_pages() -> dict[str, bytes]:
@@ -136,12 +137,13 @@ def _quiet_404():
 
 
 def static_files() -> dict[str, bytes]:
-    """{file: content} of the static files, under the names the pages use: the hashed
-    names of collectstatic's manifest in production, the plain names otherwise."""
+    """{file: content} of the site's own static files (STATICFILES_DIRS; those of the
+    apps are the admin's, which the application serves), under the names the pages
+    use: the hashed names of collectstatic's manifest, or the plain names without one."""
     prefix = settings.STATIC_URL.strip("/")
     files = {}
-    for finder in finders.get_finders():
-        for path, source in finder.list(["staticfiles.json"]):
+    for finder in [finders.FileSystemFinder()]:
+        for path, source in finder.list([]):
             try:
                 name = staticfiles_storage.stored_name(path)
             except AttributeError:  # no manifest: pages use the plain names
@@ -216,7 +218,7 @@ def bake(output) -> Report:
             "one of DJANGO_ALLOWED_HOSTS."
         )
     output.mkdir(parents=True, exist_ok=True)
-    with open(output / LOCK, "w") as lock:
+    with open(output / LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one bake at a time writes this copy
         files = static_files()  # first: the pages need them collected
         # Every page from one state of the content (one transaction: one snapshot on
@@ -261,6 +263,13 @@ def after_publish():
     does not wait. Publishes during a bake give one more bake, not one each."""
     if settings.BAKE_OUTPUT:
         transaction.on_commit(_start)
+
+
+def wait(timeout=None):
+    """Waits for the bake after a publish to end (tests)."""
+    thread = worker
+    if thread is not None:
+        thread.join(timeout)
 
 
 def _start():
