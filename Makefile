@@ -14,7 +14,7 @@ PYTHON ?= $(shell unset PYENV_VERSION; for candidate in python3 python3.13 pytho
 	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { command -v $$candidate; break; }; done)
 
-.PHONY: run test setup messages bench bench-search lint format clean
+.PHONY: run test setup messages bench bench-search bench-static lint format clean
 
 run: setup
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -45,6 +45,9 @@ bench: setup
 
 bench-search: setup
 	$(PY) tests/perf/search_bench.py
+
+bench-static: setup
+	$(PY) tests/perf/static_bench.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,9 @@
 | DJANGO_HTTPS           | off ("1" behind HTTPS: HSTS, secure cookies, redirect) |
 | DJANGO_PAGE_CACHE_SECONDS | 86400 (0 turns the page cache off)      |
 | DJANGO_TRUSTED_PROXIES | 127.0.0.1,::1 (addresses or networks whose X-Forwarded-For is believed) |
+| DJANGO_CANONICAL_HOST  | the first of DJANGO_ALLOWED_HOSTS (host of the baked copy) |
+| DJANGO_APPLICATION_ORIGIN | empty: same origin (where a baked copy's forms send) |
+| DJANGO_BAKE_OUTPUT     | empty: no bake after a publish (the baked copy's directory) |
 """
 
 import ipaddress
@@ -189,6 +192,14 @@ STORAGES = {
 
 CONTENT_DIR = BASE_DIR / "content"
 
+# The baked static copy (treatments/bake.py, `manage.py bake`): its pages are those the
+# application serves over HTTPS at CANONICAL_HOST. Search (and any form) goes to
+# APPLICATION_ORIGIN ("" when the web server in front passes those addresses to the
+# application). With BAKE_OUTPUT set, every publish bakes that copy again.
+CANONICAL_HOST = os.environ.get("DJANGO_CANONICAL_HOST", "") or ALLOWED_HOSTS[0]
+APPLICATION_ORIGIN = os.environ.get("DJANGO_APPLICATION_ORIGIN", "").rstrip("/")
+BAKE_OUTPUT = os.environ.get("DJANGO_BAKE_OUTPUT", "")
+
 # Security headers. The CSP allows nothing from another origin and no inline
 # script or style; JSON-LD data blocks are not scripts and are not blocked.
 SECURE_CSP = {
@@ -200,7 +211,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *filter(None, [APPLICATION_ORIGIN])],
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"

@@ -17,6 +17,7 @@ from django.db.models.signals import pre_delete
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import bake
 from .cache import content_changed
 from .models import Reviewed, Status
 
@@ -75,7 +76,7 @@ def publish(working: Reviewed, reviewer=None) -> Publication:
             )
             % {"page": working}
         ) from error
-    content_changed()
+    _live_changed()
     return publication
 
 
@@ -162,7 +163,7 @@ def withdraw(working: Reviewed) -> bool:
         if live is None:
             return False
         _delete_live(live)
-    content_changed()
+    _live_changed()
     return True
 
 
@@ -174,12 +175,17 @@ def _delete_live(live):
     live.delete()
 
 
+def _live_changed():
+    content_changed()
+    bake.after_publish()  # the baked copy, when DJANGO_BAKE_OUTPUT names one
+
+
 def _withdraw_deleted(sender, instance, **kwargs):
     """A working version deleted (by a reviewer, in the admin) takes its live
     version off the site with it."""
     if not instance.is_live and instance.live_version_id:
         _delete_live(instance.live_version)
-        content_changed()
+        _live_changed()
 
 
 def connect_signals(models_):

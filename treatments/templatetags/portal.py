@@ -62,6 +62,13 @@ def alternates(context):
     return links
 
 
+@register.simple_tag
+def application_url(name):
+    """The address of a page only the application can answer (a search, a form): on
+    DJANGO_APPLICATION_ORIGIN when a baked copy serves the other pages elsewhere."""
+    return settings.APPLICATION_ORIGIN + reverse(name)
+
+
 @register.filter
 def typography(text, language=None):
     """French non-breaking spaces for plain text shown in a French page."""
