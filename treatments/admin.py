@@ -25,6 +25,7 @@ from .diff import version_diff
 from .limits import validate_markdown_length
 from .models import (
     LANGUAGE_CODES,
+    CareService,
     Disease,
     GlossaryTerm,
     SideEffect,
@@ -440,6 +441,17 @@ class SynonymGroupAdmin(ReviewWorkflow, LimitedTexts, SimpleHistoryAdmin):
     list_display = ["__str__", "language", "status", "online"]
     list_filter = ["language"]
     search_fields = ["terms"]
+
+
+@admin.register(CareService)
+class CareServiceAdmin(ReviewWorkflow, ContentAdmin):
+    """The one service's numbers: what a patient dials, so reviewed like a page."""
+
+    list_display = ["name", "ward_phone", "status", "online"]
+
+    def has_add_permission(self, request):
+        exists = CareService.objects.working().exists()
+        return not exists and super().has_add_permission(request)
 
 
 class StaffProfileInline(TranslationStackedInline):

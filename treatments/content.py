@@ -27,6 +27,7 @@ from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
     Action,
+    CareService,
     Disease,
     Family,
     Frequency,
@@ -40,12 +41,15 @@ from .models import (
     Therapy,
     TherapySideEffect,
     TreatmentStep,
+    validate_phone,
 )
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Content files say only whether a new object goes online when it is first
 # loaded; reviews are signed in the admin by a person (publishing.py).
 REVIEW_FIELDS = ("status",)
+# The one service whose contact details content/service/ holds.
+SERVICE_KEY = "service"
 
 
 def unreadable(key, what) -> str:
@@ -283,6 +287,7 @@ class Content:
     therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "steps", …}
     diseases: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
     synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
+    service: dict = field(default_factory=dict)  # the fields of the contact details, or {}
 
 
 def _localized(values: dict, language: str) -> dict:
@@ -317,6 +322,7 @@ class ContentReader:
         self.read_therapies()
         self.read_diseases()
         self.read_synonyms()
+        self.read_service()
         self.check_unique_slugs()
         if self.problems:
             raise ContentErrors(self.problems)
@@ -527,6 +533,45 @@ class ContentReader:
                     doc.problem(None, f"group {index + 1} is {too_long(len(terms), limit)}", line)
                 else:
                     self.content.synonyms[(language, key)] = {"terms": terms}
+
+    # service/{service.yaml, fr.yaml, en.yaml}: optional
+    def read_service(self):
+        folder = self.root / "service"
+        if not folder.is_dir():
+            return  # no contact details: the pages point to the discharge letter
+        names = {f"{language}.yaml" for language in LANGUAGE_CODES}
+        self.check_folder_files(folder, {"service.yaml", *names})
+        meta_path = folder / "service.yaml"
+        if not meta_path.is_file():
+            self.missing(meta_path)
+            return
+        meta = self.document(meta_path, CareService)
+        phones = ("ward_phone", "day_hospital_phone", "switchboard_phone")
+        meta.check_fields({*phones, *REVIEW_FIELDS})
+        fields = self.read_review(meta)
+        for name in phones:
+            number = meta.text(name, required=False)
+            try:
+                validate_phone(number) if number else None
+            except ValidationError:
+                meta.problem(name, f"'{shown(number)}' is not a phone number (e.g. 01 23 45 67 89)")
+            fields[name] = number
+        documents = {}
+        for language in LANGUAGE_CODES:
+            path = folder / f"{language}.yaml"
+            if not path.is_file():
+                self.missing(path, f"the {language} translation is missing")
+                continue
+            doc = documents[language] = self.document(path, CareService)
+            if not doc.ok:
+                continue
+            texts = {"name": True, "address": False, "day_hospital_hours": False,
+                     "after_hours": False}  # fmt: skip
+            doc.check_fields(set(texts))
+            values = {name: doc.text(name, required=required) for name, required in texts.items()}
+            fields.update(_localized(values, language))
+        if meta.ok and self.complete(documents):
+            self.content.service = fields
 
     @staticmethod
     def read_review(meta) -> dict:
@@ -859,6 +904,8 @@ class ContentWriter:
                 self.write_object(Disease, key, item["fields"], relations)
             for (language, key), values in content.synonyms.items():
                 self.write_object(SynonymGroup, f"{language}/{key}", values, {})
+            if content.service:
+                self.write_object(CareService, SERVICE_KEY, content.service, {})
             if self.conflicts and not self.force:
                 transaction.set_rollback(True)
                 raise ContentConflicts(self.conflicts)
@@ -925,6 +972,7 @@ class ContentWriter:
             SideEffect: self.content.side_effects, Therapy: self.content.therapies,
             Disease: self.content.diseases,
             SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
+            CareService: {SERVICE_KEY} if self.content.service else set(),
         }  # fmt: skip
         for model, keys in given.items():
             for working in model.objects.working():
@@ -956,6 +1004,8 @@ def content_path(model, key: str) -> str:
         return f"synonyms/{key.split('/', 1)[0]}.yaml"
     if model is Source:
         return f"sources/{key}.yaml"
+    if model is CareService:
+        return "service"
     return f"{FOLDERS[model]}/{key}"
 
 
@@ -1110,6 +1160,17 @@ def _export_disease(disease) -> dict:
     return files
 
 
+def _export_service(service) -> dict:
+    phones = ("ward_phone", "day_hospital_phone", "switchboard_phone")
+    meta = {name: getattr(service, name) for name in phones}
+    files = {Path("service", "service.yaml"): _yaml({**_compact(meta), **_status(service)})}
+    texts = ("name", "address", "day_hospital_hours", "after_hours")
+    for language in LANGUAGE_CODES:
+        data = _compact(_language_values(service, texts, language))
+        files[Path("service", f"{language}.yaml")] = _yaml(data)
+    return files
+
+
 # Each kind's files, and its folder in content/.
 EXPORTERS = {
     Source: _export_source,
@@ -1117,6 +1178,7 @@ EXPORTERS = {
     SideEffect: _export_side_effect,
     Therapy: _export_therapy,
     Disease: _export_disease,
+    CareService: _export_service,
 }
 FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
            Disease: "diseases"}  # fmt: skip
@@ -1142,7 +1204,9 @@ def export_content(root: Path) -> list[Path]:
     return _write_files(Path(root), files)
 
 
-EXPORTED_FOLDERS = ("sources", "glossary", "side-effects", "therapies", "diseases", "synonyms")
+EXPORTED_FOLDERS = (
+    "sources", "glossary", "side-effects", "therapies", "diseases", "synonyms", "service",
+)  # fmt: skip
 
 
 def _write_files(root: Path, files: dict) -> list[Path]:

@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -618,6 +619,68 @@ class GlossaryTerm(RenderedMarkdownMixin, TranslatedPage):
         return (f"{definition} ({', '.join(aliases)})" if aliases else definition), ""
 
 
+# A phone number as people write it: digits, spaces, dots, hyphens, a leading +.
+PHONE_PATTERN = r"^\+?[0-9](?:[0-9 .-]{4,22}[0-9])$"
+
+
+validate_phone = RegexValidator(
+    PHONE_PATTERN, _("Write a phone number with digits, spaces or dots, e.g. 01 23 45 67 89.")
+)
+
+
+class CareService(Reviewed):
+    """The haematology service's contact details, set by the hospital: shown in
+    the warning box of every page, on printed pages and on the contact page.
+    One service; where none is online the pages point to the discharge letter."""
+
+    key = models.SlugField(_("key"), max_length=80, default="service")
+    name = models.CharField(_("name of the service"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    ward_phone = models.CharField(
+        _("ward, 24 hours a day"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    day_hospital_phone = models.CharField(
+        _("day hospital"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    day_hospital_hours = models.CharField(_("day hospital's hours"), max_length=200, blank=True)
+    switchboard_phone = models.CharField(
+        _("hospital switchboard"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    after_hours = models.CharField(
+        _("after hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("How to reach the team at night and at weekends."),
+    )
+
+    class Meta:
+        constraints = [unique_per_version("key", name="unique_key")]
+        verbose_name = _("service's contact details")
+        verbose_name_plural = _("service's contact details")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def ward_tel(self) -> str:
+        return tel_address(self.ward_phone)
+
+    @property
+    def phones(self) -> list[tuple[str, str, str, str]]:
+        """(what, number, tel: address, when) of each number set, most urgent first."""
+        numbers = [
+            (_("Ward, 24 hours a day"), self.ward_phone, ""),
+            (_("Day hospital"), self.day_hospital_phone, self.day_hospital_hours),
+            (_("Hospital switchboard"), self.switchboard_phone, ""),
+        ]
+        return [(label, n, tel_address(n), when) for label, n, when in numbers if n]
+
+
+def tel_address(number: str) -> str:
+    """`tel:` address of a phone number as written: its + and digits."""
+    return "tel:" + re.sub(r"[^0-9+]", "", number)
+
+
 class SynonymGroup(Reviewed):
     """Words that search treats as one, in one language (CAR-T, CART, cellules CAR T)."""
 
@@ -720,7 +783,7 @@ def normalize_newlines(sender, instance, **kwargs):
 
 # The reviewed content, in publishing order: what a page links to comes first.
 REVIEWED_MODELS: tuple[type[Reviewed], ...] = (
-    Source, GlossaryTerm, SideEffect, Therapy, Disease, SynonymGroup,
+    Source, GlossaryTerm, SideEffect, Therapy, Disease, SynonymGroup, CareService,
 )  # fmt: skip
 
 

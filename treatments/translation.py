@@ -6,6 +6,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    CareService,
     Disease,
     GlossaryTerm,
     SideEffect,
@@ -56,6 +57,11 @@ class DiseaseOptions(PageOptions):
 @register(GlossaryTerm)
 class GlossaryTermOptions(PageOptions):
     fields = ("name", "slug", "definition", "definition_html", "aliases")
+
+
+@register(CareService)
+class CareServiceOptions(TranslationOptions):
+    fields = ("name", "address", "day_hospital_hours", "after_hours")
 
 
 @register(StaffProfile)

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, TemplateView
 from . import search, structured_data
 from .models import (
     ONSET_TIMING,
+    CareService,
     Disease,
     Family,
     GlossaryTerm,
@@ -284,6 +285,18 @@ class SearchView(TemplateView):
             search_examples=SEARCH_EXAMPLES,
             **kwargs,
         )
+
+
+class ContactView(TemplateView):
+    """The service's contact details (the context processor gives them), or
+    where a patient finds their team's numbers when none are set."""
+
+    template_name = "treatments/contact.html"
+
+    def get_context_data(self, **kwargs):
+        service = CareService.objects.published().first()
+        data = structured_data.organization(service) if service else ""
+        return super().get_context_data(care_service=service, structured_data=data, **kwargs)
 
 
 class PreviewMixin:
