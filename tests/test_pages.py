@@ -157,7 +157,7 @@ def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_n
 
 
 def test_home_page_query_count(client, django_assert_num_queries):
-    with django_assert_num_queries(3):  # the treatments, the change time, the service
+    with django_assert_num_queries(3):  # 2, and the service's numbers in the warning box
         assert client.get(reverse("treatments:home")).status_code == 200
 
 
