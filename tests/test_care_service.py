@@ -124,6 +124,7 @@ def test_an_editor_cannot_publish_numbers_and_a_change_waits_for_review(client):
 def test_the_admin_refuses_a_number_that_is_not_one(client):
     service = make_service()
     client.force_login(make_reviewer())
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin follows the browser
     change = f"/admin/treatments/careservice/{service.pk}/change/"
     html = client.get(change).content.decode()
     data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))

@@ -34,6 +34,7 @@ from .models import (
     GlossaryTerm,
     ImportRecord,
     Onset,
+    Setting,
     SideEffect,
     Source,
     Status,
@@ -613,12 +614,35 @@ class ContentReader:
                 self.content.therapies[key] = therapy
         self.note_unread("treatment", entries, self.content.therapies)
 
+    @staticmethod
+    def read_steps(meta):
+        """The step keys in order, and where each happens: `- infusion: ward`
+        (or `- infusion` where no single place fits)."""
+        steps, settings = [], {}
+        entries = meta.data.get("steps") or []
+        if not isinstance(entries, list):
+            entries = [None]
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and len(entry) == 1:
+                [(step, setting)] = entry.items()
+                if setting is not None and setting not in Setting.values:
+                    where = f"'{shown(setting)}' is not one of: {', '.join(Setting.values)}"
+                    meta.problem(f"steps[{index}].{shown(step)}", where)
+                elif setting is not None:
+                    settings[step] = setting
+                entry = step
+            if not isinstance(entry, str):
+                meta.problem(
+                    "steps", "must be a list of step keys, each with where it happens, "
+                    "e.g. [consultation: clinic, infusion: ward]",
+                )  # fmt: skip
+                return [], {}
+            steps.append(entry)
+        return steps, settings
+
     def read_therapy_meta(self, meta):
         meta.check_fields({"family", "order", "sources", "steps", "side_effects", *REVIEW_FIELDS})
-        steps = meta.data.get("steps") or []
-        if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
-            meta.problem("steps", "must be a list of step keys, e.g. [consultation, infusion]")
-            steps = []
+        steps, settings = self.read_steps(meta)
         first = {}  # step -> its first index
         for index, step in enumerate(steps):
             if not KEY_PATTERN.match(step):
@@ -660,7 +684,10 @@ class ContentReader:
                 **self.read_review(meta),
             },
             "sources": self.key_list(meta, "sources", self.content.sources, "source"),
-            "steps": {step: {"order": index} for index, step in enumerate(steps)},
+            "steps": {
+                step: {"order": index, "setting": settings.get(step, "")}
+                for index, step in enumerate(steps)
+            },
             "side_effects": side_effects,
         }
 
@@ -1113,7 +1140,7 @@ def _export_therapy(therapy) -> dict:
         "order": therapy.order,
         **_status(therapy),
         "sources": sorted(source.key for source in therapy.sources.all()),
-        "steps": [step.key for step in steps],
+        "steps": [{step.key: step.setting} if step.setting else step.key for step in steps],
         "side_effects": [
             {
                 "key": row.side_effect.key,

@@ -407,12 +407,35 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         return self.summary, " ".join([html, *steps])
 
 
+class Setting(models.TextChoices):
+    """Where the patient is during a step of their treatment (the timeline)."""
+
+    # Translators: where a treatment step happens: appointments with a doctor or nurse.
+    CLINIC = "clinic", pgettext_lazy("setting", "Clinic appointments")
+    # Translators: where a treatment step happens: the unit where blood cells are collected.
+    APHERESIS = "apheresis", pgettext_lazy("setting", "Apheresis unit")
+    # Translators: where a treatment step happens: treatment in hospital without staying overnight.
+    DAY_HOSPITAL = "day-hospital", pgettext_lazy("setting", "Day unit")
+    # Translators: where a treatment step happens: staying in hospital, day and night.
+    WARD = "ward", pgettext_lazy("setting", "In hospital")
+    # Translators: where a treatment step happens: the radiotherapy department.
+    RADIOTHERAPY = "radiotherapy", pgettext_lazy("setting", "Radiotherapy department")
+    # Translators: where a treatment step happens: the patient lives at home.
+    HOME = "home", pgettext_lazy("setting", "At home")
+
+
 class TreatmentStep(RenderedMarkdownMixin, models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="steps")
     key = models.SlugField(_("key"), max_length=80)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     duration = models.CharField(_("duration"), max_length=200, blank=True)
+    setting = models.CharField(
+        pgettext_lazy("where a treatment step happens", "where"),
+        max_length=20,
+        choices=Setting.choices,
+        blank=True,
+    )
     body = models.TextField(_("description"), blank=True)
     body_html = models.TextField(editable=False, default="")
 
