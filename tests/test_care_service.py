@@ -75,7 +75,7 @@ def test_the_contact_page_gives_every_number_and_tells_search_engines(client, la
                  after_hours_fr="Appelez le service.")  # fmt: skip
     html = page(client, f"/{language}/contact/")
     name = {"fr": "Service d’hématologie clinique", "en": "Clinical haematology department"}
-    assert f"<h2 id=\"contact-service\">{name[language]}</h2>" in html
+    assert f'<h2 id="contact-service">{name[language]}</h2>' in html
     assert 'href="tel:+33142160002"' in html
     assert {"fr": "Appelez le service.", "en": "Call the ward."}[language] in html
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html).group(1))
