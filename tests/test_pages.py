@@ -150,14 +150,14 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
 def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(steps=size, side_effects=size, sources=size)
     # 7: the page cache's check, the treatment, its steps, rows, sources, diseases, the glossary.
-    with django_assert_num_queries(8):  # 7, and the service's numbers in the warning box
+    with django_assert_num_queries(9):  # 7, the service's numbers, the articles it links to
         response = client.get(therapy_url(therapy, "en"))
     assert response.status_code == 200
     assert response.content.decode().count('class="step"') == size
 
 
 def test_home_page_query_count(client, django_assert_num_queries):
-    with django_assert_num_queries(3):  # 2, and the service's numbers in the warning box
+    with django_assert_num_queries(4):  # 2, the service's numbers, the articles
         assert client.get(reverse("treatments:home")).status_code == 200
 
 

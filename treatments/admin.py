@@ -25,6 +25,7 @@ from .diff import version_diff
 from .limits import validate_markdown_length
 from .models import (
     LANGUAGE_CODES,
+    Article,
     CareService,
     Disease,
     GlossaryTerm,
@@ -39,7 +40,7 @@ from .models import (
     translated_fields,
 )
 from .roles import is_translator
-from .views import DiseasePreviewView, SideEffectPreviewView, TherapyPreviewView
+from .views import ArticlePreviewView, DiseasePreviewView, SideEffectPreviewView, TherapyPreviewView
 
 
 def written_fields(model):
@@ -416,6 +417,15 @@ class SideEffectAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
 @admin.register(Disease)
 class DiseaseAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     preview_view_class = DiseasePreviewView
+    list_display = ["name", "order", *REVIEW_COLUMNS]
+    list_filter = REVIEW_FILTERS
+    search_fields = ["key", "name_fr", "name_en"]
+    filter_horizontal = ["therapies", "sources"]
+
+
+@admin.register(Article)
+class ArticleAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    preview_view_class = ArticlePreviewView
     list_display = ["name", "order", *REVIEW_COLUMNS]
     list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en"]

@@ -17,6 +17,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.urls import resolve
 from django.utils.text import slugify
 from django.utils.translation import override
 
@@ -27,6 +28,7 @@ from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
     Action,
+    Article,
     CareService,
     Disease,
     Family,
@@ -287,6 +289,7 @@ class Content:
     side_effects: dict = field(default_factory=dict)  # key -> {"fields":…, "sources":[…]}
     therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "steps", …}
     diseases: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
+    articles: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
     synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
     service: dict = field(default_factory=dict)  # the fields of the contact details, or {}
 
@@ -322,6 +325,7 @@ class ContentReader:
         self.read_side_effects()
         self.read_therapies()
         self.read_diseases()
+        self.read_articles()
         self.read_synonyms()
         self.read_service()
         self.check_unique_slugs()
@@ -472,20 +476,40 @@ class ContentReader:
 
     # diseases/<key>/{disease.yaml, fr.md, en.md}
     def read_diseases(self):
-        for key, folder in self.keyed_entries(self.root / "diseases", Disease, directories=True):
-            self.check_folder_files(folder, {"disease.yaml", *self.language_files()})
-            meta_path = folder / "disease.yaml"
+        self.content.diseases = self.read_linked_pages("diseases", "disease.yaml", Disease)
+
+    # articles/<key>/{article.yaml, fr.md, en.md}
+    def read_articles(self):
+        if not (self.root / "articles").is_dir():  # optional
+            return
+        self.content.articles = self.read_linked_pages("articles", "article.yaml", Article)
+        for key, article in self.content.articles.items():
+            for language in LANGUAGE_CODES:
+                slug = article["fields"][f"slug_{language}"]
+                with override(language):
+                    match = resolve(f"/{language}/{slug}/")
+                if match.url_name != "article":  # /fr/traitements/ is the treatments' list
+                    path = self.display(self.root / "articles" / key / f"{language}.md")
+                    message = f"'{slug}' is the address of another page of the site"
+                    self.problems.append(Problem(path, None, "slug", message))
+
+    def read_linked_pages(self, folder_name, meta_name, model) -> dict:
+        """Pages made of a summary and a body, listing the treatments they concern."""
+        pages = {}
+        for key, folder in self.keyed_entries(self.root / folder_name, model, directories=True):
+            self.check_folder_files(folder, {meta_name, *self.language_files()})
+            meta_path = folder / meta_name
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
-            meta = self.document(meta_path, Disease)
+            meta = self.document(meta_path, model)
             meta.check_fields({"order", "therapies", "sources", *REVIEW_FIELDS})
-            disease = {
+            page = {
                 "fields": {"order": meta.integer("order"), **self.read_review(meta)},
                 "therapies": self.key_list(meta, "therapies", self.content.therapies, "treatment"),
                 "sources": self.key_list(meta, "sources", self.content.sources, "source"),
             }
-            documents = self.language_documents(folder, Disease)
+            documents = self.language_documents(folder, model)
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
@@ -496,9 +520,10 @@ class ContentReader:
                     "summary": doc.text("summary"),
                     "body": doc.markdown_body(),
                 }
-                disease["fields"].update(_localized(values, language))
+                page["fields"].update(_localized(values, language))
             if meta.ok and self.complete(documents):
-                self.content.diseases[key] = disease
+                pages[key] = page
+        return pages
 
     # synonyms/<lang>.yaml
     def read_synonyms(self):
@@ -760,6 +785,7 @@ class ContentReader:
             ("side effect", self.content.side_effects),
             ("treatment", self.content.therapies),
             ("disease", self.content.diseases),
+            ("article", self.content.articles),
         ):
             for language in LANGUAGE_CODES:
                 seen = {}
@@ -923,12 +949,13 @@ class ContentWriter:
                     "side_effects": rows(TherapySideEffect, "side_effect", effects),
                 }
                 therapies[key] = self.write_object(Therapy, key, item["fields"], relations)
-            for key, item in content.diseases.items():
-                relations = {
-                    "therapies": links(therapies, item["therapies"]),
-                    "sources": links(sources, item["sources"]),
-                }
-                self.write_object(Disease, key, item["fields"], relations)
+            for model, pages in ((Disease, content.diseases), (Article, content.articles)):
+                for key, item in pages.items():
+                    relations = {
+                        "therapies": links(therapies, item["therapies"]),
+                        "sources": links(sources, item["sources"]),
+                    }
+                    self.write_object(model, key, item["fields"], relations)
             for (language, key), values in content.synonyms.items():
                 self.write_object(SynonymGroup, f"{language}/{key}", values, {})
             if content.service:
@@ -997,7 +1024,7 @@ class ContentWriter:
         given = {
             Source: self.content.sources, GlossaryTerm: self.content.glossary,
             SideEffect: self.content.side_effects, Therapy: self.content.therapies,
-            Disease: self.content.diseases,
+            Disease: self.content.diseases, Article: self.content.articles,
             SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
             CareService: {SERVICE_KEY} if self.content.service else set(),
         }  # fmt: skip
@@ -1172,19 +1199,23 @@ def _export_therapy(therapy) -> dict:
     return files
 
 
-def _export_disease(disease) -> dict:
-    folder = Path("diseases", disease.key)
+def _export_disease(disease, folder_name="diseases", meta_name="disease.yaml") -> dict:
+    folder = Path(folder_name, disease.key)
     meta = {
         "order": disease.order,
         "therapies": [t.key for t in disease.therapies.order_by("order")],
         "sources": sorted(source.key for source in disease.sources.all()),
         **_status(disease),
     }
-    files = {folder / "disease.yaml": _yaml(meta)}
+    files = {folder / meta_name: _yaml(meta)}
     for language in LANGUAGE_CODES:
         data = _language_values(disease, ("name", "slug", "summary"), language)
         files[folder / f"{language}.md"] = _front_matter(data, getattr(disease, f"body_{language}"))
     return files
+
+
+def _export_article(article) -> dict:
+    return _export_disease(article, "articles", "article.yaml")
 
 
 def _export_service(service) -> dict:
@@ -1205,10 +1236,11 @@ EXPORTERS = {
     SideEffect: _export_side_effect,
     Therapy: _export_therapy,
     Disease: _export_disease,
+    Article: _export_article,
     CareService: _export_service,
 }
 FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
-           Disease: "diseases"}  # fmt: skip
+           Disease: "diseases", Article: "articles"}  # fmt: skip
 
 
 def export_content(root: Path) -> list[Path]:
@@ -1217,7 +1249,7 @@ def export_content(root: Path) -> list[Path]:
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
     prefetch = {Therapy: ["sources", "steps"], SideEffect: ["sources"],
-                Disease: ["therapies", "sources"]}  # fmt: skip
+                Disease: ["therapies", "sources"], Article: ["therapies", "sources"]}  # fmt: skip
     for model, exporter in EXPORTERS.items():
         for obj in (
             model.objects.working().prefetch_related(*prefetch.get(model, [])).order_by("key")
@@ -1232,7 +1264,8 @@ def export_content(root: Path) -> list[Path]:
 
 
 EXPORTED_FOLDERS = (
-    "sources", "glossary", "side-effects", "therapies", "diseases", "synonyms", "service",
+    "sources", "glossary", "side-effects", "therapies", "diseases", "articles", "synonyms",
+    "service",
 )  # fmt: skip
 
 

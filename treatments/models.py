@@ -592,6 +592,42 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
         return self.summary, search_plain_text(self.body_html)
 
 
+class Article(RenderedMarkdownMixin, TranslatedPage):
+    """A page that explains a subject beyond one treatment (clinical trials...),
+    at its own address: /fr/<slug>/, /en/<slug>/."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("text"), help_text=_("Markdown, headings from ## down."))
+    body_html = models.TextField(editable=False, default="")
+    therapies = models.ManyToManyField(
+        Therapy,
+        blank=True,
+        limit_choices_to=WORKING,
+        related_name="articles",
+        verbose_name=_("treatments that link to it"),
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
+    )
+
+    markdown_fields = ("body",)
+    glossary_field = "body"
+    required_translations = ("name", "slug", "summary", "body")
+
+    class Meta(TranslatedPage.Meta):
+        ordering = ["order", "key"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def get_absolute_url(self):
+        return page_url("treatments:article", self.slug)
+
+    def search_text(self) -> tuple[str, str]:
+        """(summary, rest of the page) as search reads them, in the active language."""
+        return self.summary, search_plain_text(self.body_html)
+
+
 class GlossaryQuerySet(TranslatedSlugQuerySet):
     def for_linking(self, language) -> list[GlossaryEntry]:
         """The published glossary as link_glossary_terms needs it, in `language`."""
@@ -806,7 +842,7 @@ def normalize_newlines(sender, instance, **kwargs):
 
 # The reviewed content, in publishing order: what a page links to comes first.
 REVIEWED_MODELS: tuple[type[Reviewed], ...] = (
-    Source, GlossaryTerm, SideEffect, Therapy, Disease, SynonymGroup, CareService,
+    Source, GlossaryTerm, SideEffect, Therapy, Disease, Article, SynonymGroup, CareService,
 )  # fmt: skip
 
 

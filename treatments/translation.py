@@ -6,6 +6,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    Article,
     CareService,
     Disease,
     GlossaryTerm,
@@ -51,6 +52,11 @@ class TherapySideEffectOptions(TranslationOptions):
 
 @register(Disease)
 class DiseaseOptions(PageOptions):
+    fields = ("name", "slug", "summary", "body", "body_html")
+
+
+@register(Article)
+class ArticleOptions(PageOptions):
     fields = ("name", "slug", "summary", "body", "body_html")
 
 

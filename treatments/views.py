@@ -10,6 +10,7 @@ from django.views.generic import DetailView, TemplateView
 from . import search, structured_data
 from .models import (
     ONSET_TIMING,
+    Article,
     CareService,
     Disease,
     Family,
@@ -77,6 +78,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["families"] = therapies_by_family(Therapy.objects.published())
+        context["articles"] = Article.objects.published()  # a query only where it is shown
         return context
 
 
@@ -106,6 +108,7 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
             )
         )
         diseases = version(Disease).only("key", "name", "slug", "order")
+        articles = version(Article).only("key", "name", "slug", "order")
         steps = TreatmentStep.objects.defer("key", "body").order_by("order")
         return (
             version(Therapy)
@@ -115,6 +118,7 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
                 "sources",
                 Prefetch("side_effects", queryset=rows),
                 Prefetch("diseases", queryset=diseases),
+                Prefetch("articles", queryset=articles),
             )
         )
 
@@ -252,6 +256,17 @@ class DiseaseDetailView(TranslatedObjectMixin, DetailView):
         return super().get_context_data(breadcrumbs=crumbs, **kwargs)
 
 
+class ArticleDetailView(TranslatedObjectMixin, DetailView):
+    template_name = "treatments/article_detail.html"
+    context_object_name = "article"
+
+    def page_queryset(self, version):
+        return version(Article).select_related(REVIEWER).prefetch_related("sources")
+
+    def get_object(self, queryset=None):
+        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
+
+
 class GlossaryView(TemplateView):
     template_name = "treatments/glossary.html"
 
@@ -330,3 +345,7 @@ class SideEffectPreviewView(PreviewMixin, SideEffectDetailView):
 
 class DiseasePreviewView(PreviewMixin, DiseaseDetailView):
     model = Disease
+
+
+class ArticlePreviewView(PreviewMixin, ArticleDetailView):
+    model = Article
