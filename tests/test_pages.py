@@ -116,7 +116,6 @@ def test_cell_therapy_and_transplant_pages_show_the_ordered_steps(client, key, l
         ("/en/treatments/unknown/", "en", "Page not found"),
         ("/en/traitements/cellules-car-t/", "en", "Page not found"),  # French segment under /en/
         ("/de/behandlungen/", "en", "Page not found"),  # a language we do not have
-        ("/de/", "fr", "Page introuvable"),
         ("/fr/traitements/%E2%80%AE%3Cscript%3E/", "fr", "Page introuvable"),
     ],
 )
@@ -125,6 +124,13 @@ def test_unknown_addresses_are_a_404_in_the_visitor_language(client, url, accept
     assert response.status_code == 404
     assert message in response.content.decode()
     assert "<script>" not in response.content.decode()
+
+
+def test_an_address_without_a_language_leads_to_the_404_in_the_visitor_language(client):
+    # /de/ could be an article of the visitor's language (/fr/<slug>/): it is sent there.
+    response = client.get("/de/", HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+    assert response.redirect_chain == [("/fr/de/", 302)]
+    assert response.status_code == 404 and "Page introuvable" in response.content.decode()
 
 
 def test_a_draft_is_not_shown_to_the_public(client):

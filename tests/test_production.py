@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from treatments import publishing
-from treatments.models import Disease, SideEffect, Therapy
+from treatments.models import Article, Disease, SideEffect, Therapy
 
 from .builders import make_reviewer
 from .test_page_cache import STOPPED_REDIS
@@ -99,7 +99,9 @@ def test_the_sitemap_lists_both_languages_with_alternates(client):
                 assert f"<loc>http://testserver{url}</loc>" in xml
                 assert f'hreflang="{language}" href="http://testserver{url}"' in xml
     diseases = Disease.objects.published().count()
-    assert xml.count("<url>") == 2 * (6 + 8 + 8 + SideEffect.objects.published().count() + diseases)
+    assert xml.count("<url>") == 2 * (
+        6 + 8 + 8 + SideEffect.objects.published().count() + diseases + 1
+    )  # 1 article
 
 
 def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
