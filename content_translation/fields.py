@@ -23,6 +23,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from treatments.models import (
     SOURCE_LANGUAGE,
+    Article,
     Disease,
     GlossaryTerm,
     SideEffect,
@@ -44,6 +45,7 @@ KINDS = {
     TherapySideEffect: "therapy-side-effect",
     SideEffect: "side-effect",
     Disease: "disease",
+    Article: "article",
     GlossaryTerm: "glossary-term",
 }
 
@@ -68,6 +70,8 @@ def source_file(obj) -> str:
             return f"content/side-effects/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
         case Disease():
             return f"content/diseases/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
+        case Article():
+            return f"content/articles/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
         case GlossaryTerm():
             return f"content/glossary/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
     raise TypeError(obj)
@@ -99,6 +103,7 @@ def content_objects() -> Iterator:
         yield from therapy.side_effects.all()
     yield from SideEffect.objects.working().order_by("key")
     yield from Disease.objects.working().order_by("order", "key")
+    yield from Article.objects.working().order_by("order", "key")
     yield from GlossaryTerm.objects.working().order_by("key")
 
 

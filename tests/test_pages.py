@@ -116,7 +116,6 @@ def test_cell_therapy_and_transplant_pages_show_the_ordered_steps(client, key, l
         ("/en/treatments/unknown/", "en", "Page not found"),
         ("/en/traitements/cellules-car-t/", "en", "Page not found"),  # French segment under /en/
         ("/de/behandlungen/", "en", "Page not found"),  # a language we do not have
-        ("/de/", "fr", "Page introuvable"),
         ("/fr/traitements/%E2%80%AE%3Cscript%3E/", "fr", "Page introuvable"),
     ],
 )
@@ -125,6 +124,13 @@ def test_unknown_addresses_are_a_404_in_the_visitor_language(client, url, accept
     assert response.status_code == 404
     assert message in response.content.decode()
     assert "<script>" not in response.content.decode()
+
+
+def test_an_address_without_a_language_leads_to_the_404_in_the_visitor_language(client):
+    # /de/ could be an article of the visitor's language (/fr/<slug>/): it is sent there.
+    response = client.get("/de/", HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+    assert response.redirect_chain == [("/fr/de/", 302)]
+    assert response.status_code == 404 and "Page introuvable" in response.content.decode()
 
 
 def test_a_draft_is_not_shown_to_the_public(client):
@@ -150,14 +156,14 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
 def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(steps=size, side_effects=size, sources=size)
     # 7: the page cache's check, the treatment, its steps, rows, sources, diseases, the glossary.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):  # 7, the service's numbers, the articles it links to
         response = client.get(therapy_url(therapy, "en"))
     assert response.status_code == 200
     assert response.content.decode().count('class="step"') == size
 
 
 def test_home_page_query_count(client, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):  # 2, the service's numbers, the articles
         assert client.get(reverse("treatments:home")).status_code == 200
 
 

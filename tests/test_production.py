@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from treatments import publishing
-from treatments.models import Disease, SideEffect, Therapy
+from treatments.models import Article, Disease, SideEffect, Therapy
 
 from .builders import make_reviewer
 from .test_page_cache import STOPPED_REDIS
@@ -98,8 +98,9 @@ def test_the_sitemap_lists_both_languages_with_alternates(client):
             for url in (therapy.get_absolute_url(), therapy.get_side_effects_url()):
                 assert f"<loc>http://testserver{url}</loc>" in xml
                 assert f'hreflang="{language}" href="http://testserver{url}"' in xml
-    diseases = Disease.objects.published().count()
-    assert xml.count("<url>") == 2 * (5 + 8 + 8 + SideEffect.objects.published().count() + diseases)
+    pages = 6 + 8 + 8 + SideEffect.objects.published().count()  # + guides, side effects
+    pages += Disease.objects.published().count() + Article.objects.published().count()
+    assert xml.count("<url>") == 2 * pages
 
 
 def test_robots_txt_keeps_crawlers_out_of_the_admin(client):

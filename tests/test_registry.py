@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from treatments.models import REVIEWED_MODELS, content_models
+from treatments.models import REVIEWED_MODELS, CareService, content_models
 from treatments.roles import EDITORS, REVIEWERS
 
 # Models of the app that are not content: bookkeeping, search index, reviewers' details.
@@ -50,5 +50,6 @@ def test_every_content_model_can_be_edited_and_only_reviewers_publish():
 
 @pytest.mark.django_db
 def test_the_test_content_holds_every_kind():
-    for model in content_models():
+    # The portal ships no service's numbers: the hospital sets its own (test_care_service).
+    for model in set(content_models()) - {CareService}:
         assert model.objects.exists(), f"no {model._meta.model_name} in the test content"

@@ -25,6 +25,8 @@ from .diff import version_diff
 from .limits import validate_markdown_length
 from .models import (
     LANGUAGE_CODES,
+    Article,
+    CareService,
     Disease,
     GlossaryTerm,
     SideEffect,
@@ -38,7 +40,7 @@ from .models import (
     translated_fields,
 )
 from .roles import is_translator
-from .views import DiseasePreviewView, SideEffectPreviewView, TherapyPreviewView
+from .views import ArticlePreviewView, DiseasePreviewView, SideEffectPreviewView, TherapyPreviewView
 
 
 def written_fields(model):
@@ -421,6 +423,15 @@ class DiseaseAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     filter_horizontal = ["therapies", "sources"]
 
 
+@admin.register(Article)
+class ArticleAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    preview_view_class = ArticlePreviewView
+    list_display = ["name", "order", *REVIEW_COLUMNS]
+    list_filter = REVIEW_FILTERS
+    search_fields = ["key", "name_fr", "name_en"]
+    filter_horizontal = ["therapies", "sources"]
+
+
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     list_display = ["name", "key", *REVIEW_COLUMNS]
@@ -440,6 +451,17 @@ class SynonymGroupAdmin(ReviewWorkflow, LimitedTexts, SimpleHistoryAdmin):
     list_display = ["__str__", "language", "status", "online"]
     list_filter = ["language"]
     search_fields = ["terms"]
+
+
+@admin.register(CareService)
+class CareServiceAdmin(ReviewWorkflow, ContentAdmin):
+    """The one service's numbers: what a patient dials, so reviewed like a page."""
+
+    list_display = ["name", "ward_phone", "status", "online"]
+
+    def has_add_permission(self, request):
+        exists = CareService.objects.working().exists()
+        return not exists and super().has_add_permission(request)
 
 
 class StaffProfileInline(TranslationStackedInline):

@@ -17,6 +17,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.urls import resolve
 from django.utils.text import slugify
 from django.utils.translation import override
 
@@ -27,12 +28,15 @@ from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
     Action,
+    Article,
+    CareService,
     Disease,
     Family,
     Frequency,
     GlossaryTerm,
     ImportRecord,
     Onset,
+    Setting,
     SideEffect,
     Source,
     Status,
@@ -40,12 +44,15 @@ from .models import (
     Therapy,
     TherapySideEffect,
     TreatmentStep,
+    validate_phone,
 )
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Content files say only whether a new object goes online when it is first
 # loaded; reviews are signed in the admin by a person (publishing.py).
 REVIEW_FIELDS = ("status",)
+# The one service whose contact details content/service/ holds.
+SERVICE_KEY = "service"
 
 
 def unreadable(key, what) -> str:
@@ -282,7 +289,9 @@ class Content:
     side_effects: dict = field(default_factory=dict)  # key -> {"fields":…, "sources":[…]}
     therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "steps", …}
     diseases: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
+    articles: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
     synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
+    service: dict = field(default_factory=dict)  # the fields of the contact details, or {}
 
 
 def _localized(values: dict, language: str) -> dict:
@@ -316,7 +325,9 @@ class ContentReader:
         self.read_side_effects()
         self.read_therapies()
         self.read_diseases()
+        self.read_articles()
         self.read_synonyms()
+        self.read_service()
         self.check_unique_slugs()
         if self.problems:
             raise ContentErrors(self.problems)
@@ -465,20 +476,40 @@ class ContentReader:
 
     # diseases/<key>/{disease.yaml, fr.md, en.md}
     def read_diseases(self):
-        for key, folder in self.keyed_entries(self.root / "diseases", Disease, directories=True):
-            self.check_folder_files(folder, {"disease.yaml", *self.language_files()})
-            meta_path = folder / "disease.yaml"
+        self.content.diseases = self.read_linked_pages("diseases", "disease.yaml", Disease)
+
+    # articles/<key>/{article.yaml, fr.md, en.md}
+    def read_articles(self):
+        if not (self.root / "articles").is_dir():  # optional
+            return
+        self.content.articles = self.read_linked_pages("articles", "article.yaml", Article)
+        for key, article in self.content.articles.items():
+            for language in LANGUAGE_CODES:
+                slug = article["fields"][f"slug_{language}"]
+                with override(language):
+                    match = resolve(f"/{language}/{slug}/")
+                if match.url_name != "article":  # /fr/traitements/ is the treatments' list
+                    path = self.display(self.root / "articles" / key / f"{language}.md")
+                    message = f"'{slug}' is the address of another page of the site"
+                    self.problems.append(Problem(path, None, "slug", message))
+
+    def read_linked_pages(self, folder_name, meta_name, model) -> dict:
+        """Pages made of a summary and a body, listing the treatments they concern."""
+        pages = {}
+        for key, folder in self.keyed_entries(self.root / folder_name, model, directories=True):
+            self.check_folder_files(folder, {meta_name, *self.language_files()})
+            meta_path = folder / meta_name
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
-            meta = self.document(meta_path, Disease)
+            meta = self.document(meta_path, model)
             meta.check_fields({"order", "therapies", "sources", *REVIEW_FIELDS})
-            disease = {
+            page = {
                 "fields": {"order": meta.integer("order"), **self.read_review(meta)},
                 "therapies": self.key_list(meta, "therapies", self.content.therapies, "treatment"),
                 "sources": self.key_list(meta, "sources", self.content.sources, "source"),
             }
-            documents = self.language_documents(folder, Disease)
+            documents = self.language_documents(folder, model)
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
@@ -489,9 +520,10 @@ class ContentReader:
                     "summary": doc.text("summary"),
                     "body": doc.markdown_body(),
                 }
-                disease["fields"].update(_localized(values, language))
+                page["fields"].update(_localized(values, language))
             if meta.ok and self.complete(documents):
-                self.content.diseases[key] = disease
+                pages[key] = page
+        return pages
 
     # synonyms/<lang>.yaml
     def read_synonyms(self):
@@ -527,6 +559,45 @@ class ContentReader:
                     doc.problem(None, f"group {index + 1} is {too_long(len(terms), limit)}", line)
                 else:
                     self.content.synonyms[(language, key)] = {"terms": terms}
+
+    # service/{service.yaml, fr.yaml, en.yaml}: optional
+    def read_service(self):
+        folder = self.root / "service"
+        if not folder.is_dir():
+            return  # no contact details: the pages point to the discharge letter
+        names = {f"{language}.yaml" for language in LANGUAGE_CODES}
+        self.check_folder_files(folder, {"service.yaml", *names})
+        meta_path = folder / "service.yaml"
+        if not meta_path.is_file():
+            self.missing(meta_path)
+            return
+        meta = self.document(meta_path, CareService)
+        phones = ("ward_phone", "day_hospital_phone", "switchboard_phone")
+        meta.check_fields({*phones, *REVIEW_FIELDS})
+        fields = self.read_review(meta)
+        for name in phones:
+            number = meta.text(name, required=False)
+            try:
+                validate_phone(number) if number else None
+            except ValidationError:
+                meta.problem(name, f"'{shown(number)}' is not a phone number (e.g. 01 23 45 67 89)")
+            fields[name] = number
+        documents = {}
+        for language in LANGUAGE_CODES:
+            path = folder / f"{language}.yaml"
+            if not path.is_file():
+                self.missing(path, f"the {language} translation is missing")
+                continue
+            doc = documents[language] = self.document(path, CareService)
+            if not doc.ok:
+                continue
+            texts = {"name": True, "address": False, "day_hospital_hours": False,
+                     "after_hours": False}  # fmt: skip
+            doc.check_fields(set(texts))
+            values = {name: doc.text(name, required=required) for name, required in texts.items()}
+            fields.update(_localized(values, language))
+        if meta.ok and self.complete(documents):
+            self.content.service = fields
 
     @staticmethod
     def read_review(meta) -> dict:
@@ -568,12 +639,35 @@ class ContentReader:
                 self.content.therapies[key] = therapy
         self.note_unread("treatment", entries, self.content.therapies)
 
+    @staticmethod
+    def read_steps(meta):
+        """The step keys in order, and where each happens: `- infusion: ward`
+        (or `- infusion` where no single place fits)."""
+        steps, settings = [], {}
+        entries = meta.data.get("steps") or []
+        if not isinstance(entries, list):
+            entries = [None]
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and len(entry) == 1:
+                [(step, setting)] = entry.items()
+                if setting is not None and setting not in Setting.values:
+                    where = f"'{shown(setting)}' is not one of: {', '.join(Setting.values)}"
+                    meta.problem(f"steps[{index}].{shown(step)}", where)
+                elif setting is not None:
+                    settings[step] = setting
+                entry = step
+            if not isinstance(entry, str):
+                meta.problem(
+                    "steps", "must be a list of step keys, each with where it happens, "
+                    "e.g. [consultation: clinic, infusion: ward]",
+                )  # fmt: skip
+                return [], {}
+            steps.append(entry)
+        return steps, settings
+
     def read_therapy_meta(self, meta):
         meta.check_fields({"family", "order", "sources", "steps", "side_effects", *REVIEW_FIELDS})
-        steps = meta.data.get("steps") or []
-        if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
-            meta.problem("steps", "must be a list of step keys, e.g. [consultation, infusion]")
-            steps = []
+        steps, settings = self.read_steps(meta)
         first = {}  # step -> its first index
         for index, step in enumerate(steps):
             if not KEY_PATTERN.match(step):
@@ -615,7 +709,10 @@ class ContentReader:
                 **self.read_review(meta),
             },
             "sources": self.key_list(meta, "sources", self.content.sources, "source"),
-            "steps": {step: {"order": index} for index, step in enumerate(steps)},
+            "steps": {
+                step: {"order": index, "setting": settings.get(step, "")}
+                for index, step in enumerate(steps)
+            },
             "side_effects": side_effects,
         }
 
@@ -688,6 +785,7 @@ class ContentReader:
             ("side effect", self.content.side_effects),
             ("treatment", self.content.therapies),
             ("disease", self.content.diseases),
+            ("article", self.content.articles),
         ):
             for language in LANGUAGE_CODES:
                 seen = {}
@@ -851,14 +949,17 @@ class ContentWriter:
                     "side_effects": rows(TherapySideEffect, "side_effect", effects),
                 }
                 therapies[key] = self.write_object(Therapy, key, item["fields"], relations)
-            for key, item in content.diseases.items():
-                relations = {
-                    "therapies": links(therapies, item["therapies"]),
-                    "sources": links(sources, item["sources"]),
-                }
-                self.write_object(Disease, key, item["fields"], relations)
+            for model, pages in ((Disease, content.diseases), (Article, content.articles)):
+                for key, item in pages.items():
+                    relations = {
+                        "therapies": links(therapies, item["therapies"]),
+                        "sources": links(sources, item["sources"]),
+                    }
+                    self.write_object(model, key, item["fields"], relations)
             for (language, key), values in content.synonyms.items():
                 self.write_object(SynonymGroup, f"{language}/{key}", values, {})
+            if content.service:
+                self.write_object(CareService, SERVICE_KEY, content.service, {})
             if self.conflicts and not self.force:
                 transaction.set_rollback(True)
                 raise ContentConflicts(self.conflicts)
@@ -923,8 +1024,9 @@ class ContentWriter:
         given = {
             Source: self.content.sources, GlossaryTerm: self.content.glossary,
             SideEffect: self.content.side_effects, Therapy: self.content.therapies,
-            Disease: self.content.diseases,
+            Disease: self.content.diseases, Article: self.content.articles,
             SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
+            CareService: {SERVICE_KEY} if self.content.service else set(),
         }  # fmt: skip
         for model, keys in given.items():
             for working in model.objects.working():
@@ -956,6 +1058,8 @@ def content_path(model, key: str) -> str:
         return f"synonyms/{key.split('/', 1)[0]}.yaml"
     if model is Source:
         return f"sources/{key}.yaml"
+    if model is CareService:
+        return "service"
     return f"{FOLDERS[model]}/{key}"
 
 
@@ -1063,7 +1167,7 @@ def _export_therapy(therapy) -> dict:
         "order": therapy.order,
         **_status(therapy),
         "sources": sorted(source.key for source in therapy.sources.all()),
-        "steps": [step.key for step in steps],
+        "steps": [{step.key: step.setting} if step.setting else step.key for step in steps],
         "side_effects": [
             {
                 "key": row.side_effect.key,
@@ -1095,18 +1199,33 @@ def _export_therapy(therapy) -> dict:
     return files
 
 
-def _export_disease(disease) -> dict:
-    folder = Path("diseases", disease.key)
+def _export_disease(disease, folder_name="diseases", meta_name="disease.yaml") -> dict:
+    folder = Path(folder_name, disease.key)
     meta = {
         "order": disease.order,
         "therapies": [t.key for t in disease.therapies.order_by("order")],
         "sources": sorted(source.key for source in disease.sources.all()),
         **_status(disease),
     }
-    files = {folder / "disease.yaml": _yaml(meta)}
+    files = {folder / meta_name: _yaml(meta)}
     for language in LANGUAGE_CODES:
         data = _language_values(disease, ("name", "slug", "summary"), language)
         files[folder / f"{language}.md"] = _front_matter(data, getattr(disease, f"body_{language}"))
+    return files
+
+
+def _export_article(article) -> dict:
+    return _export_disease(article, "articles", "article.yaml")
+
+
+def _export_service(service) -> dict:
+    phones = ("ward_phone", "day_hospital_phone", "switchboard_phone")
+    meta = {name: getattr(service, name) for name in phones}
+    files = {Path("service", "service.yaml"): _yaml({**_compact(meta), **_status(service)})}
+    texts = ("name", "address", "day_hospital_hours", "after_hours")
+    for language in LANGUAGE_CODES:
+        data = _compact(_language_values(service, texts, language))
+        files[Path("service", f"{language}.yaml")] = _yaml(data)
     return files
 
 
@@ -1117,9 +1236,11 @@ EXPORTERS = {
     SideEffect: _export_side_effect,
     Therapy: _export_therapy,
     Disease: _export_disease,
+    Article: _export_article,
+    CareService: _export_service,
 }
 FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
-           Disease: "diseases"}  # fmt: skip
+           Disease: "diseases", Article: "articles"}  # fmt: skip
 
 
 def export_content(root: Path) -> list[Path]:
@@ -1128,7 +1249,7 @@ def export_content(root: Path) -> list[Path]:
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
     prefetch = {Therapy: ["sources", "steps"], SideEffect: ["sources"],
-                Disease: ["therapies", "sources"]}  # fmt: skip
+                Disease: ["therapies", "sources"], Article: ["therapies", "sources"]}  # fmt: skip
     for model, exporter in EXPORTERS.items():
         for obj in (
             model.objects.working().prefetch_related(*prefetch.get(model, [])).order_by("key")
@@ -1142,7 +1263,10 @@ def export_content(root: Path) -> list[Path]:
     return _write_files(Path(root), files)
 
 
-EXPORTED_FOLDERS = ("sources", "glossary", "side-effects", "therapies", "diseases", "synonyms")
+EXPORTED_FOLDERS = (
+    "sources", "glossary", "side-effects", "therapies", "diseases", "articles", "synonyms",
+    "service",
+)  # fmt: skip
 
 
 def _write_files(root: Path, files: dict) -> list[Path]:

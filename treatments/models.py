@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -406,12 +407,35 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         return self.summary, " ".join([html, *steps])
 
 
+class Setting(models.TextChoices):
+    """Where the patient is during a step of their treatment (the timeline)."""
+
+    # Translators: where a treatment step happens: appointments with a doctor or nurse.
+    CLINIC = "clinic", pgettext_lazy("setting", "Clinic appointments")
+    # Translators: where a treatment step happens: the unit where blood cells are collected.
+    APHERESIS = "apheresis", pgettext_lazy("setting", "Apheresis unit")
+    # Translators: where a treatment step happens: treatment in hospital without staying overnight.
+    DAY_HOSPITAL = "day-hospital", pgettext_lazy("setting", "Day unit")
+    # Translators: where a treatment step happens: staying in hospital, day and night.
+    WARD = "ward", pgettext_lazy("setting", "In hospital")
+    # Translators: where a treatment step happens: the radiotherapy department.
+    RADIOTHERAPY = "radiotherapy", pgettext_lazy("setting", "Radiotherapy department")
+    # Translators: where a treatment step happens: the patient lives at home.
+    HOME = "home", pgettext_lazy("setting", "At home")
+
+
 class TreatmentStep(RenderedMarkdownMixin, models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="steps")
     key = models.SlugField(_("key"), max_length=80)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     duration = models.CharField(_("duration"), max_length=200, blank=True)
+    setting = models.CharField(
+        pgettext_lazy("where a treatment step happens", "where"),
+        max_length=20,
+        choices=Setting.choices,
+        blank=True,
+    )
     body = models.TextField(_("description"), blank=True)
     body_html = models.TextField(editable=False, default="")
 
@@ -568,6 +592,42 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
         return self.summary, search_plain_text(self.body_html)
 
 
+class Article(RenderedMarkdownMixin, TranslatedPage):
+    """A page that explains a subject beyond one treatment (clinical trials...),
+    at its own address: /fr/<slug>/, /en/<slug>/."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("text"), help_text=_("Markdown, headings from ## down."))
+    body_html = models.TextField(editable=False, default="")
+    therapies = models.ManyToManyField(
+        Therapy,
+        blank=True,
+        limit_choices_to=WORKING,
+        related_name="articles",
+        verbose_name=_("treatments that link to it"),
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
+    )
+
+    markdown_fields = ("body",)
+    glossary_field = "body"
+    required_translations = ("name", "slug", "summary", "body")
+
+    class Meta(TranslatedPage.Meta):
+        ordering = ["order", "key"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def get_absolute_url(self):
+        return page_url("treatments:article", self.slug)
+
+    def search_text(self) -> tuple[str, str]:
+        """(summary, rest of the page) as search reads them, in the active language."""
+        return self.summary, search_plain_text(self.body_html)
+
+
 class GlossaryQuerySet(TranslatedSlugQuerySet):
     def for_linking(self, language) -> list[GlossaryEntry]:
         """The published glossary as link_glossary_terms needs it, in `language`."""
@@ -616,6 +676,68 @@ class GlossaryTerm(RenderedMarkdownMixin, TranslatedPage):
         the active language."""
         definition, aliases = plain_text(self.definition_html), self.forms(get_language())[1:]
         return (f"{definition} ({', '.join(aliases)})" if aliases else definition), ""
+
+
+# A phone number as people write it: digits, spaces, dots, hyphens, a leading +.
+PHONE_PATTERN = r"^\+?[0-9](?:[0-9 .-]{4,22}[0-9])$"
+
+
+validate_phone = RegexValidator(
+    PHONE_PATTERN, _("Write a phone number with digits, spaces or dots, e.g. 01 23 45 67 89.")
+)
+
+
+class CareService(Reviewed):
+    """The haematology service's contact details, set by the hospital: shown in
+    the warning box of every page, on printed pages and on the contact page.
+    One service; where none is online the pages point to the discharge letter."""
+
+    key = models.SlugField(_("key"), max_length=80, default="service")
+    name = models.CharField(_("name of the service"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    ward_phone = models.CharField(
+        _("ward, 24 hours a day"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    day_hospital_phone = models.CharField(
+        _("day hospital"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    day_hospital_hours = models.CharField(_("day hospital's hours"), max_length=200, blank=True)
+    switchboard_phone = models.CharField(
+        _("hospital switchboard"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    after_hours = models.CharField(
+        _("after hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("How to reach the team at night and at weekends."),
+    )
+
+    class Meta:
+        constraints = [unique_per_version("key", name="unique_key")]
+        verbose_name = _("service's contact details")
+        verbose_name_plural = _("service's contact details")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def ward_tel(self) -> str:
+        return tel_address(self.ward_phone)
+
+    @property
+    def phones(self) -> list[tuple[str, str, str, str]]:
+        """(what, number, tel: address, when) of each number set, most urgent first."""
+        numbers = [
+            (_("Ward, 24 hours a day"), self.ward_phone, ""),
+            (_("Day hospital"), self.day_hospital_phone, self.day_hospital_hours),
+            (_("Hospital switchboard"), self.switchboard_phone, ""),
+        ]
+        return [(label, n, tel_address(n), when) for label, n, when in numbers if n]
+
+
+def tel_address(number: str) -> str:
+    """`tel:` address of a phone number as written: its + and digits."""
+    return "tel:" + re.sub(r"[^0-9+]", "", number)
 
 
 class SynonymGroup(Reviewed):
@@ -720,7 +842,7 @@ def normalize_newlines(sender, instance, **kwargs):
 
 # The reviewed content, in publishing order: what a page links to comes first.
 REVIEWED_MODELS: tuple[type[Reviewed], ...] = (
-    Source, GlossaryTerm, SideEffect, Therapy, Disease, SynonymGroup,
+    Source, GlossaryTerm, SideEffect, Therapy, Disease, Article, SynonymGroup, CareService,
 )  # fmt: skip
 
 

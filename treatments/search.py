@@ -38,6 +38,7 @@ from django.utils.translation import override
 from .fulltext import MARK_END, MARK_START, prefix_stem
 from .models import (
     LANGUAGE_CODES,
+    Article,
     ContentChange,
     Disease,
     GlossaryTerm,
@@ -59,6 +60,7 @@ KINDS = {
     "therapy": (Therapy, _("Treatment")),
     "side-effect": (SideEffect, _("Side effect")),
     "disease": (Disease, _("Blood cancer")),
+    "article": (Article, _("Understanding")),
     "glossary": (GlossaryTerm, _("Glossary")),
 }
 # Glossary entries come after the pages that match as well.

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Disease, SideEffect, Therapy
+from .models import Article, Disease, SideEffect, Therapy
 
 
 class PortalSitemap(Sitemap):
@@ -20,6 +20,7 @@ class PagesSitemap(PortalSitemap):
             "treatments:side-effect-list",
             "treatments:disease-list",
             "treatments:glossary",
+            "treatments:contact",
         ]
 
     def location(self, item):
@@ -55,10 +56,19 @@ class DiseaseSitemap(PortalSitemap):
         return disease.updated_at
 
 
+class ArticleSitemap(PortalSitemap):
+    def items(self):
+        return Article.objects.published()
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "treatments": TherapySitemap,
     "guides": SideEffectsGuideSitemap,
     "side-effects": SideEffectSitemap,
     "diseases": DiseaseSitemap,
+    "articles": ArticleSitemap,
 }

@@ -58,3 +58,19 @@ def side_effect_page(request, side_effect, rows, language):
         for row in rows
     ]
     return json_ld(_with_review(data, side_effect))
+
+
+def organization(service):
+    """The service as schema.org knows a hospital department: MedicalOrganization."""
+    data = {"@context": "https://schema.org", "@type": "MedicalOrganization", "name": service.name}
+    if service.address:
+        data["address"] = service.address
+    if service.ward_phone:
+        data["telephone"] = service.ward_phone
+    points = [
+        {"@type": "ContactPoint", "name": str(label), "telephone": number}
+        for label, number, _tel, _when in service.phones
+    ]
+    if points:
+        data["contactPoint"] = points
+    return json_ld(data)

@@ -6,6 +6,8 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    Article,
+    CareService,
     Disease,
     GlossaryTerm,
     SideEffect,
@@ -53,9 +55,19 @@ class DiseaseOptions(PageOptions):
     fields = ("name", "slug", "summary", "body", "body_html")
 
 
+@register(Article)
+class ArticleOptions(PageOptions):
+    fields = ("name", "slug", "summary", "body", "body_html")
+
+
 @register(GlossaryTerm)
 class GlossaryTermOptions(PageOptions):
     fields = ("name", "slug", "definition", "definition_html", "aliases")
+
+
+@register(CareService)
+class CareServiceOptions(TranslationOptions):
+    fields = ("name", "address", "day_hospital_hours", "after_hours")
 
 
 @register(StaffProfile)

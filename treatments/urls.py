@@ -25,4 +25,8 @@ urlpatterns = [
     path(_("glossary/"), views.GlossaryView.as_view(), name="glossary"),
     # Translators: URL segment of the search page; lower-case ASCII, no spaces.
     path(_("search/"), views.SearchView.as_view(), name="search"),
+    # Translators: URL segment of the contact page; lower-case ASCII, no spaces.
+    path(_("contact/"), views.ContactView.as_view(), name="contact"),
+    # Last: an article's own address (/fr/essais-cliniques/); anything else is its 404.
+    path("<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
 ]

@@ -10,6 +10,8 @@ from django.views.generic import DetailView, TemplateView
 from . import search, structured_data
 from .models import (
     ONSET_TIMING,
+    Article,
+    CareService,
     Disease,
     Family,
     GlossaryTerm,
@@ -76,6 +78,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["families"] = therapies_by_family(Therapy.objects.published())
+        context["articles"] = Article.objects.published()  # a query only where it is shown
         return context
 
 
@@ -105,6 +108,7 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
             )
         )
         diseases = version(Disease).only("key", "name", "slug", "order")
+        articles = version(Article).only("key", "name", "slug", "order")
         steps = TreatmentStep.objects.defer("key", "body").order_by("order")
         return (
             version(Therapy)
@@ -114,6 +118,7 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
                 "sources",
                 Prefetch("side_effects", queryset=rows),
                 Prefetch("diseases", queryset=diseases),
+                Prefetch("articles", queryset=articles),
             )
         )
 
@@ -251,6 +256,17 @@ class DiseaseDetailView(TranslatedObjectMixin, DetailView):
         return super().get_context_data(breadcrumbs=crumbs, **kwargs)
 
 
+class ArticleDetailView(TranslatedObjectMixin, DetailView):
+    template_name = "treatments/article_detail.html"
+    context_object_name = "article"
+
+    def page_queryset(self, version):
+        return version(Article).select_related(REVIEWER).prefetch_related("sources")
+
+    def get_object(self, queryset=None):
+        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
+
+
 class GlossaryView(TemplateView):
     template_name = "treatments/glossary.html"
 
@@ -286,6 +302,18 @@ class SearchView(TemplateView):
         )
 
 
+class ContactView(TemplateView):
+    """The service's contact details (the context processor gives them), or
+    where a patient finds their team's numbers when none are set."""
+
+    template_name = "treatments/contact.html"
+
+    def get_context_data(self, **kwargs):
+        service = CareService.objects.published().first()
+        data = structured_data.organization(service) if service else ""
+        return super().get_context_data(care_service=service, structured_data=data, **kwargs)
+
+
 class PreviewMixin:
     """Staff only (the admin wraps it): the working version of a page exactly as
     patients will see it once published, in the language of the address."""
@@ -317,3 +345,7 @@ class SideEffectPreviewView(PreviewMixin, SideEffectDetailView):
 
 class DiseasePreviewView(PreviewMixin, DiseaseDetailView):
     model = Disease
+
+
+class ArticlePreviewView(PreviewMixin, ArticleDetailView):
+    model = Article

@@ -39,6 +39,8 @@ PAGE_TYPES = {
     "search": ("/fr/recherche/?q=greffe", "/en/search/?q=transplant"),
     "search-empty": ("/fr/recherche/?q=zzzz", "/en/search/?q="),
     "search-corrected": ("/fr/recherche/?q=radiot%C3%A9rapie", "/en/search/?q=chemoterapy"),
+    "contact": ("/fr/contact/", "/en/contact/"),
+    "article": ("/fr/essais-cliniques/", "/en/clinical-trials/"),
     "404": ("/fr/traitements/inconnu/", "/en/treatments/unknown/"),
 }
 CASES = [
