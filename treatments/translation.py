@@ -7,6 +7,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
     Disease,
+    Figure,
     GlossaryTerm,
     SideEffect,
     StaffProfile,
@@ -56,6 +57,13 @@ class DiseaseOptions(PageOptions):
 @register(GlossaryTerm)
 class GlossaryTermOptions(PageOptions):
     fields = ("name", "slug", "definition", "definition_html", "aliases")
+
+
+@register(Figure)
+class FigureOptions(TranslationOptions):
+    fields = ("alt", "caption", "credit")
+    # A figure is shown in both languages: its words are required in each.
+    required_languages = {"fr": ("alt", "caption", "credit"), "en": ("alt", "caption")}
 
 
 @register(StaffProfile)
