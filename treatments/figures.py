@@ -36,7 +36,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .markdown import french_typography
+from .markdown import french_typography, image_references
 
 MAX_FIGURE_BYTES = 5_000_000  # an uploaded image (a phone photo is 2-4 MB)
 MAX_PIXELS = 25_000_000  # decoded, a 25-megapixel RGBA image is 100 MB of memory
@@ -80,18 +80,19 @@ def prepare(data: bytes, filename: str) -> PreparedImage:
     if extension not in TYPES:
         raise FigureRefused(_("A figure must be an SVG, PNG, JPEG or WebP file."))
     if len(data) > MAX_FIGURE_BYTES:
-        raise FigureRefused(
-            _("This image has %(size)s bytes; a figure can have at most %(limit)s.")
-            % {
-                "size": number_format(len(data), force_grouping=True),
-                "limit": number_format(MAX_FIGURE_BYTES, force_grouping=True),
-            }
-        )
+        raise FigureRefused(too_large(len(data)))
     image_format, content_type = TYPES[extension]
     if image_format == "SVG":
         width, height = check_svg(data)
         return PreparedImage(data, content_type, width, height)
     return _prepare_raster(data, image_format, content_type)
+
+
+def too_large(size: int) -> str:
+    return _("This image has %(size)s bytes; a figure can have at most %(limit)s.") % {
+        "size": number_format(size, force_grouping=True),
+        "limit": number_format(MAX_FIGURE_BYTES, force_grouping=True),
+    }
 
 
 # --- SVG ---------------------------------------------------------------------------------------
@@ -258,6 +259,32 @@ def _store_one(model, prepared, variants):
         },
     )
     return stored
+
+
+def validate_markdown_images(value: str) -> None:
+    """For the admin's text fields: an image must be one of our figures, placed
+    by its key (`![](figure:key)`); an address of another site is never shown."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Figure
+
+    keys, others = image_references(value or "")
+    if others:
+        raise ValidationError(
+            _(
+                "Images are placed as figures only: add the image as a figure, then write "
+                "![](figure:its-key). This text holds another image: %(image)s"
+            ),
+            code="image",
+            params={"image": others[0][:100]},
+        )
+    known = set(Figure.objects.working().filter(key__in=keys).values_list("key", flat=True))
+    if unknown := [key for key in keys if key not in known]:
+        raise ValidationError(
+            _("No figure has the key “%(key)s”: add it first, or correct the key."),
+            code="figure",
+            params={"key": unknown[0]},
+        )
 
 
 def file_url(name: str) -> str:

@@ -7,113 +7,411 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatments', '0005_search_vectors_and_words'),
+        ("treatments", "0005_search_vectors_and_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FigureFile',
+            name="FigureFile",
             fields=[
-                ('sha256', models.CharField(editable=False, max_length=64, primary_key=True, serialize=False)),
-                ('content_type', models.CharField(editable=False, max_length=30)),
-                ('width', models.PositiveIntegerField(editable=False)),
-                ('height', models.PositiveIntegerField(editable=False)),
-                ('data', models.BinaryField()),
-                ('variants', models.JSONField(default=list, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "sha256",
+                    models.CharField(
+                        editable=False, max_length=64, primary_key=True, serialize=False
+                    ),
+                ),
+                ("content_type", models.CharField(editable=False, max_length=30)),
+                ("width", models.PositiveIntegerField(editable=False)),
+                ("height", models.PositiveIntegerField(editable=False)),
+                ("data", models.BinaryField()),
+                ("variants", models.JSONField(default=list, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'figure image',
-                'verbose_name_plural': 'figure images',
+                "verbose_name": "figure image",
+                "verbose_name_plural": "figure images",
             },
         ),
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_live', models.BooleanField(default=False, editable=False, verbose_name='live version')),
-                ('updated_at', models.DateTimeField(auto_now=True, null=True, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in-review', 'In review'), ('published', 'Published')], default='draft', editable=False, max_length=20, verbose_name='status')),
-                ('reviewed_on', models.DateField(blank=True, editable=False, null=True, verbose_name='last medical review')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('key', models.SlugField(max_length=80, verbose_name='key')),
-                ('alt', models.CharField(help_text='What the image shows, for someone who cannot see it.', max_length=300, verbose_name='alternative text')),
-                ('alt_fr', models.CharField(help_text='What the image shows, for someone who cannot see it.', max_length=300, null=True, verbose_name='alternative text')),
-                ('alt_en', models.CharField(help_text='What the image shows, for someone who cannot see it.', max_length=300, null=True, verbose_name='alternative text')),
-                ('caption', models.CharField(max_length=300, verbose_name='caption')),
-                ('caption_fr', models.CharField(max_length=300, null=True, verbose_name='caption')),
-                ('caption_en', models.CharField(max_length=300, null=True, verbose_name='caption')),
-                ('credit', models.CharField(help_text='Who made it, and what it is based on.', max_length=300, verbose_name='credit')),
-                ('credit_fr', models.CharField(help_text='Who made it, and what it is based on.', max_length=300, null=True, verbose_name='credit')),
-                ('credit_en', models.CharField(help_text='Who made it, and what it is based on.', max_length=300, null=True, verbose_name='credit')),
-                ('licence', models.CharField(max_length=100, verbose_name='licence')),
-                ('live_version', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='working_version', to='treatments.figure', verbose_name='live version')),
-                ('reviewed_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('sources', models.ManyToManyField(blank=True, limit_choices_to={'is_live': False}, to='treatments.source', verbose_name='sources')),
-                ('image_en', models.ForeignKey(blank=True, help_text='Only for an image with words: the same image, its words in English.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='treatments.figurefile', verbose_name='image with English words')),
-                ('image_fr', models.ForeignKey(help_text='SVG, PNG, JPEG or WebP; with French words if it has words.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='treatments.figurefile', verbose_name='image')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_live",
+                    models.BooleanField(default=False, editable=False, verbose_name="live version"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, null=True, verbose_name="updated"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in-review", "In review"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reviewed_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="last medical review"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="next review due"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, verbose_name="key")),
+                (
+                    "alt",
+                    models.CharField(
+                        help_text="What the image shows, for someone who cannot see it.",
+                        max_length=300,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                (
+                    "alt_fr",
+                    models.CharField(
+                        help_text="What the image shows, for someone who cannot see it.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                (
+                    "alt_en",
+                    models.CharField(
+                        help_text="What the image shows, for someone who cannot see it.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                ("caption", models.CharField(max_length=300, verbose_name="caption")),
+                ("caption_fr", models.CharField(max_length=300, null=True, verbose_name="caption")),
+                ("caption_en", models.CharField(max_length=300, null=True, verbose_name="caption")),
+                (
+                    "credit",
+                    models.CharField(
+                        help_text="Who made it, and what it is based on.",
+                        max_length=300,
+                        verbose_name="credit",
+                    ),
+                ),
+                (
+                    "credit_fr",
+                    models.CharField(
+                        help_text="Who made it, and what it is based on.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="credit",
+                    ),
+                ),
+                (
+                    "credit_en",
+                    models.CharField(
+                        help_text="Who made it, and what it is based on.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="credit",
+                    ),
+                ),
+                ("licence", models.CharField(max_length=100, verbose_name="licence")),
+                (
+                    "live_version",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="working_version",
+                        to="treatments.figure",
+                        verbose_name="live version",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"is_live": False},
+                        to="treatments.source",
+                        verbose_name="sources",
+                    ),
+                ),
+                (
+                    "image_en",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Only for an image with words: the same image, its words in English.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="treatments.figurefile",
+                        verbose_name="image with English words",
+                    ),
+                ),
+                (
+                    "image_fr",
+                    models.ForeignKey(
+                        help_text="SVG, PNG, JPEG or WebP; with French words if it has words.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="treatments.figurefile",
+                        verbose_name="image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'figure',
-                'verbose_name_plural': 'figures',
-                'ordering': ['key'],
+                "verbose_name": "figure",
+                "verbose_name_plural": "figures",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalFigure',
+            name="HistoricalFigure",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in-review', 'In review'), ('published', 'Published')], default='draft', editable=False, max_length=20, verbose_name='status')),
-                ('reviewed_on', models.DateField(blank=True, editable=False, null=True, verbose_name='last medical review')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('key', models.SlugField(max_length=80, verbose_name='key')),
-                ('alt', models.CharField(help_text='What the image shows, for someone who cannot see it.', max_length=300, verbose_name='alternative text')),
-                ('alt_fr', models.CharField(help_text='What the image shows, for someone who cannot see it.', max_length=300, null=True, verbose_name='alternative text')),
-                ('alt_en', models.CharField(help_text='What the image shows, for someone who cannot see it.', max_length=300, null=True, verbose_name='alternative text')),
-                ('caption', models.CharField(max_length=300, verbose_name='caption')),
-                ('caption_fr', models.CharField(max_length=300, null=True, verbose_name='caption')),
-                ('caption_en', models.CharField(max_length=300, null=True, verbose_name='caption')),
-                ('credit', models.CharField(help_text='Who made it, and what it is based on.', max_length=300, verbose_name='credit')),
-                ('credit_fr', models.CharField(help_text='Who made it, and what it is based on.', max_length=300, null=True, verbose_name='credit')),
-                ('credit_en', models.CharField(help_text='Who made it, and what it is based on.', max_length=300, null=True, verbose_name='credit')),
-                ('licence', models.CharField(max_length=100, verbose_name='licence')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('image_en', models.ForeignKey(blank=True, db_constraint=False, help_text='Only for an image with words: the same image, its words in English.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.figurefile', verbose_name='image with English words')),
-                ('image_fr', models.ForeignKey(blank=True, db_constraint=False, help_text='SVG, PNG, JPEG or WebP; with French words if it has words.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.figurefile', verbose_name='image')),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in-review", "In review"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reviewed_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="last medical review"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="next review due"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, verbose_name="key")),
+                (
+                    "alt",
+                    models.CharField(
+                        help_text="What the image shows, for someone who cannot see it.",
+                        max_length=300,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                (
+                    "alt_fr",
+                    models.CharField(
+                        help_text="What the image shows, for someone who cannot see it.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                (
+                    "alt_en",
+                    models.CharField(
+                        help_text="What the image shows, for someone who cannot see it.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                ("caption", models.CharField(max_length=300, verbose_name="caption")),
+                ("caption_fr", models.CharField(max_length=300, null=True, verbose_name="caption")),
+                ("caption_en", models.CharField(max_length=300, null=True, verbose_name="caption")),
+                (
+                    "credit",
+                    models.CharField(
+                        help_text="Who made it, and what it is based on.",
+                        max_length=300,
+                        verbose_name="credit",
+                    ),
+                ),
+                (
+                    "credit_fr",
+                    models.CharField(
+                        help_text="Who made it, and what it is based on.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="credit",
+                    ),
+                ),
+                (
+                    "credit_en",
+                    models.CharField(
+                        help_text="Who made it, and what it is based on.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="credit",
+                    ),
+                ),
+                ("licence", models.CharField(max_length=100, verbose_name="licence")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "image_en",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Only for an image with words: the same image, its words in English.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.figurefile",
+                        verbose_name="image with English words",
+                    ),
+                ),
+                (
+                    "image_fr",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="SVG, PNG, JPEG or WebP; with French words if it has words.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.figurefile",
+                        verbose_name="image",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical figure',
-                'verbose_name_plural': 'historical figures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical figure",
+                "verbose_name_plural": "historical figures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFigure_sources',
+            name="HistoricalFigure_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('figure', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.figure')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='treatments.historicalfigure')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "figure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.figure",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="treatments.historicalfigure",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalFigure_sources',
+                "verbose_name": "HistoricalFigure_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.UniqueConstraint(fields=('key', 'is_live'), name='treatments_figure_unique_key'),
+            model_name="figure",
+            constraint=models.UniqueConstraint(
+                fields=("key", "is_live"), name="treatments_figure_unique_key"
+            ),
         ),
     ]
