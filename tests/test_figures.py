@@ -29,6 +29,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200">'
     '<rect width="400" height="200" fill="#fff"/><text x="10" y="40">{label}</text>{extra}</svg>'
@@ -62,9 +63,11 @@ def make_figure(key="test-figure", status=Status.PUBLISHED, label="Étape", **fi
 
 
 def therapy_url(therapy, language):
-    return f"/{language}/{'traitements' if language == 'fr' else 'treatments'}/" + (
-        therapy.slug_fr if language == "fr" else therapy.slug_en
-    ) + "/"
+    return (
+        f"/{language}/{'traitements' if language == 'fr' else 'treatments'}/"
+        + (therapy.slug_fr if language == "fr" else therapy.slug_en)
+        + "/"
+    )
 
 
 # --- Hostile files ---------------------------------------------------------------------------
