@@ -29,6 +29,8 @@ from modeltranslation.utils import build_localized_fieldname
 
 from treatments import publishing
 from treatments.limits import MAX_PO_FILE_SIZE, max_length, too_long
+from treatments.markdown import image_references
+from treatments.models import Figure
 
 from .fields import (
     CONTENT_SOURCE_LANGUAGE,
@@ -269,6 +271,9 @@ def import_po(path: Path, language: str) -> ImportReport:
             if problem := length_problem(path, translatable, value, entries):
                 problems.append(problem)
                 continue
+            if problem := image_problem(path, translatable, value, entries):
+                problems.append(problem)
+                continue
             name = build_localized_fieldname(translatable.name, language)
             changes[translatable.obj][name] = value
             report.fields_updated.append(translatable.id)
@@ -284,6 +289,23 @@ def import_po(path: Path, language: str) -> ImportReport:
             publishing.changed(obj)
         report.objects_saved = len(changes)
     return report
+
+
+def image_problem(path, translatable, value, entries) -> PoProblem | None:
+    """A translation that would show an image from another site (never rendered),
+    or place a figure that does not exist: refused, as the admin and the loader do."""
+    keys, others = image_references(value)
+    known = set(Figure.objects.working().filter(key__in=keys).values_list("key", flat=True))
+    unknown = [key for key in keys if key not in known]
+    if not others and not unknown:
+        return None
+    entry = next((entries[s.context] for s in translatable.segments if s.context in entries), None)
+    message = (
+        f"{translatable.id}: the image '{others[0][:100]}' is not a figure (use ![](figure:key))"
+        if others
+        else f"{translatable.id}: 'figure:{unknown[0]}' is not a known figure"
+    )
+    return PoProblem(Path(path), entry.linenum if entry else None, entry and entry.msgctxt, message)
 
 
 def length_problem(path, translatable, value, entries) -> PoProblem | None:

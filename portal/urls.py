@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from treatments.sitemaps import SITEMAPS
+from treatments.views import figure_file
 
 from . import views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Figures' images, named by their hash (treatments/figures.py).
+    path("figures/<str:name>", figure_file, name="figure-file"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("treatments.urls")),

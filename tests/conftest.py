@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 
 from treatments import cache as page_cache
 from treatments import search
-from treatments.models import ContentChange, ImportRecord, content_models
+from treatments.models import ContentChange, FigureFile, ImportRecord, content_models
 
 LANGUAGES = ["fr", "en"]
 
@@ -46,7 +46,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
         objects = [
             instance
-            for model in (*content_models(), ImportRecord, ContentChange)
+            for model in (FigureFile, *content_models(), ImportRecord, ContentChange)
             for instance in model.objects.order_by("pk")
         ]
         CONTENT_SNAPSHOT["json"] = serializers.serialize("json", objects)

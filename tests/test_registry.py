@@ -10,7 +10,7 @@ from treatments.roles import EDITORS, REVIEWERS
 
 # Models of the app that are not content: bookkeeping, search index, reviewers' details.
 NOT_CONTENT = {
-    "contentchange", "importrecord", "searchdocument", "searchword", "staffprofile",
+    "contentchange", "figurefile", "importrecord", "searchdocument", "searchword", "staffprofile",
 }  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """The staff's admin: both languages side by side in tabs, history of every
 change, the review workflow of treatments, and roles (roles.py)."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -20,7 +22,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import publishing
+from . import figures, publishing
 from .diff import version_diff
 from .limits import validate_markdown_length
 from .models import (
@@ -28,6 +30,8 @@ from .models import (
     Article,
     CareService,
     Disease,
+    Figure,
+    FigureFile,
     GlossaryTerm,
     SideEffect,
     Source,
@@ -100,12 +104,14 @@ class TranslatorsSeeTextOnly:
 
 class LimitedTexts:
     """Texts longer than the content files and the PO import accept are refused
-    here too, with a message (limits.py)."""
+    here too, with a message (limits.py), and so are images that are not our
+    figures (figures.validate_markdown_images)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.TextField) and formfield is not None:
             formfield.validators.append(validate_markdown_length)
+            formfield.validators.append(figures.validate_markdown_images)
         return formfield
 
 
@@ -462,6 +468,71 @@ class CareServiceAdmin(ReviewWorkflow, ContentAdmin):
     def has_add_permission(self, request):
         exists = CareService.objects.working().exists()
         return not exists and super().has_add_permission(request)
+
+
+class FigureImageField(forms.FileField):
+    """An uploaded image, checked (figures.prepare) and stored by its hash; the
+    figure's current image when nothing is uploaded."""
+
+    widget = forms.FileInput(attrs={"accept": ".svg,.png,.jpg,.jpeg,.webp"})
+
+    def clean(self, data, initial=None):
+        if data in self.empty_values or data is False:
+            if initial:
+                return FigureFile.objects.defer("data").get(pk=initial)
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        try:
+            if data.size > figures.MAX_FIGURE_BYTES:  # refused before it is read
+                raise figures.FigureRefused(figures.too_large(data.size))
+            prepared = figures.prepare(data.read(), data.name)
+        except figures.FigureRefused as refused:
+            raise forms.ValidationError(str(refused.args[0])) from None
+        return figures.store(prepared)
+
+    def has_changed(self, initial, data):
+        return data not in (None, False, "")
+
+
+@admin.register(Figure)
+class FigureAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    """A figure: its image(s), alternative text and caption in both languages,
+    credit and licence; reviewed and published like every page."""
+
+    list_display = ["__str__", "key", "preview", *REVIEW_COLUMNS]
+    list_filter = REVIEW_FILTERS
+    search_fields = ["key", "alt_fr", "alt_en", "caption_fr", "caption_en"]
+    filter_horizontal = ["sources"]
+    readonly_fields = ["preview"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("image_fr", "image_en"):
+            return FigureImageField(
+                required=not db_field.blank,
+                label=db_field.verbose_name.capitalize(),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("image_fr", "image_en")
+            .defer("image_fr__data", "image_en__data")
+        )
+
+    @admin.display(description=_("image"))
+    def preview(self, figure):
+        if figure is None or not figure.image_fr_id:
+            return "—"
+        images = [figure.image_fr, *([figure.image_en] if figure.image_en_id else [])]
+        return format_html_join(
+            " ",
+            '<img src="{}" alt="{}" style="max-width:12rem;height:auto">',
+            ((figures.file_url(image.name), figure.alt) for image in images),
+        )
 
 
 class StaffProfileInline(TranslationStackedInline):

@@ -21,9 +21,10 @@ from django.urls import resolve
 from django.utils.text import slugify
 from django.utils.translation import override
 
-from . import content_yaml, publishing
+from . import content_yaml, figures, publishing
 from .content_yaml import shown
 from .limits import MAX_CONTENT_FILE_SIZE, max_length, too_long
+from .markdown import image_references
 from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
@@ -32,6 +33,7 @@ from .models import (
     CareService,
     Disease,
     Family,
+    Figure,
     Frequency,
     GlossaryTerm,
     ImportRecord,
@@ -101,6 +103,7 @@ class Document:
         self.first_line = 1  # line of the YAML text in the file
         self.body_line = None  # line of the Markdown body in the file
         self.ok = True
+        self.figure_keys = None  # the figures its Markdown may place (ContentReader)
         self._read()
 
     def problem(self, field_path, message, line=None, consequence=False):
@@ -187,6 +190,7 @@ class Document:
             self.problem(path, "must be text")
             return ""
         value = str(value).strip()
+        self.check_images(path, value)
         return value if self.fits(path, value, model, field or name) else ""
 
     def fits(self, path, value, model, field):
@@ -276,7 +280,36 @@ class Document:
         if limit is not None and len(body) > limit:
             self.problem(None, f"the Markdown body is {too_long(len(body), limit)}", self.body_line)
             return ""
+        self.check_images(None, body)
         return body
+
+    def check_images(self, path, text):
+        """Markdown places only our figures, by a key that exists; an image from
+        another site is refused (it would never be shown)."""
+        if self.figure_keys is None:
+            return
+        keys, others = image_references(text)
+        for image in others:
+            self.problem(
+                path,
+                f"the image '{shown(image)}' is not a figure: images are placed with "
+                "![](figure:key), from content/figures/<key>/, never from another site",
+                self.text_line(path, text, image),
+            )
+        for key in keys:
+            if key not in self.figure_keys:
+                self.problem(
+                    path,
+                    f"'figure:{shown(key)}' is not a known figure (content/figures/<key>/)",
+                    self.text_line(path, text, key),
+                )
+
+    def text_line(self, path, text, token):
+        """The line of `token` in a field's text (the Markdown body when path is None)."""
+        if path is not None:
+            return self.line(path)
+        offset = self.body.find(token)
+        return self.body_line + self.body.count("\n", 0, offset) if offset >= 0 else None
 
 
 # --- The content, read and checked ----------------------------------------------------------
@@ -292,6 +325,7 @@ class Content:
     articles: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
     synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
     service: dict = field(default_factory=dict)  # the fields of the contact details, or {}
+    figures: dict = field(default_factory=dict)  # key -> {"fields", "sources", "images"}
 
 
 def _localized(values: dict, language: str) -> dict:
@@ -312,7 +346,10 @@ class ContentReader:
             return path
 
     def document(self, path: Path, model, expected=dict) -> Document:
-        return Document(path, self.display(path), self.problems, expected, model)
+        document = Document(path, self.display(path), self.problems, expected, model)
+        # None until the figures are read: their own files place no figure.
+        document.figure_keys = getattr(self, "known_figures", None)
+        return document
 
     def missing(self, path: Path, message="this file is missing"):
         self.problems.append(Problem(self.display(path), None, None, message))
@@ -321,6 +358,7 @@ class ContentReader:
         if not self.root.is_dir():
             raise ContentErrors([Problem(self.root, None, None, "no such content folder")])
         self.read_sources()
+        self.read_figures()
         self.read_glossary()
         self.read_side_effects()
         self.read_therapies()
@@ -405,6 +443,74 @@ class ContentReader:
             if doc.ok:
                 self.content.sources[key] = values
         self.note_unread("source", entries, self.content.sources)
+
+    # figures/<key>/{figure.yaml, fr.md, en.md, fr.<ext>, en.<ext>}
+    def read_figures(self):
+        folder = self.root / "figures"
+        if not folder.is_dir():  # optional: a site may have no figure
+            self.known_figures = set()
+            return
+        entries = self.keyed_entries(folder, Figure, directories=True)
+        extensions = sorted(figures.TYPES)
+        for key, path in entries:
+            images = {f"{language}.{ext}" for language in LANGUAGE_CODES for ext in extensions}
+            self.check_folder_files(path, {"figure.yaml", *self.language_files(), *images})
+            meta_path = path / "figure.yaml"
+            if not meta_path.is_file():
+                self.missing(meta_path)
+                continue
+            meta = self.document(meta_path, Figure)
+            meta.check_fields({"licence", "sources", *REVIEW_FIELDS})
+            figure = {
+                "fields": {"licence": meta.text("licence"), **self.read_review(meta)},
+                "sources": self.key_list(meta, "sources", self.content.sources, "source"),
+                "images": {},
+            }
+            documents = self.language_documents(path, Figure)
+            for language, doc in documents.items():
+                if not doc.ok:
+                    continue
+                doc.check_fields({"alt", "caption", "credit"})
+                values = {
+                    "alt": doc.text("alt"),
+                    "caption": doc.text("caption"),
+                    "credit": doc.text("credit", required=language == SOURCE_LANGUAGE),
+                }
+                if doc.body.strip():
+                    doc.problem(None, "a figure's file has front matter only, no text after it")
+                figure["fields"].update(_localized(values, language))
+            ok = meta.ok and self.complete(documents)
+            for language in LANGUAGE_CODES:
+                found = [path / f"{language}.{ext}" for ext in extensions]
+                found = [image for image in found if image.is_file()]
+                if len(found) > 1:
+                    self.missing(found[1], f"two {language} images: keep one")
+                    ok = False
+                elif not found and language == SOURCE_LANGUAGE:
+                    self.missing(path / f"{language}.svg", "the image is missing (.svg, .png…)")
+                    ok = False
+                elif found:
+                    image = self.read_image(found[0])
+                    ok = ok and image is not None
+                    figure["images"][language] = image
+            if ok:
+                self.content.figures[key] = figure
+        self.note_unread("figure", entries, self.content.figures)
+        # Markdown may place the figures read, and those whose own problems are listed.
+        self.known_figures = {*self.content.figures, *self.unread["figure"]}
+
+    def read_image(self, path: Path):
+        """The image checked and ready to store (figures.prepare), or None."""
+        try:
+            if path.stat().st_size > figures.MAX_FIGURE_BYTES:
+                raise figures.FigureRefused(figures.too_large(path.stat().st_size))
+            return figures.prepare(path.read_bytes(), path.name)
+        except figures.FigureRefused as refused:
+            with override(None):  # the loader's messages are for the operator, in English
+                self.missing(path, str(refused.args[0]))
+        except OSError as error:
+            self.missing(path, f"cannot be read ({error.strerror})")
+        return None
 
     # side-effects/<key>/{side-effect.yaml, fr.md, en.md}
     def read_side_effects(self):
@@ -933,6 +1039,7 @@ class ContentWriter:
                 key: self.write_object(Source, key, values, {})
                 for key, values in content.sources.items()
             }
+            self.write_figures(sources)
             for key, item in content.glossary.items():
                 self.write_object(GlossaryTerm, key, item["fields"], {})
             side_effects = {}
@@ -971,6 +1078,18 @@ class ContentWriter:
                     self.report.add(model, "published")
                 self.remember(model, key, working)
         return self.report
+
+    def write_figures(self, sources):
+        """Figures, their images stored first (by hash: an unchanged image is the same row)."""
+        for key, item in self.content.figures.items():
+            images = {
+                f"image_{language}_id": figures.store(item["images"][language]).pk
+                if language in item["images"]
+                else None
+                for language in LANGUAGE_CODES
+            }
+            relations = {"sources": links(sources, item["sources"])}
+            self.write_object(Figure, key, {**item["fields"], **images}, relations)
 
     def write_object(self, model, key, values, relations):
         """Creates or updates the working version of one object; `relations`
@@ -1027,6 +1146,7 @@ class ContentWriter:
             Disease: self.content.diseases, Article: self.content.articles,
             SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
             CareService: {SERVICE_KEY} if self.content.service else set(),
+            Figure: self.content.figures,
         }  # fmt: skip
         for model, keys in given.items():
             for working in model.objects.working():
@@ -1199,6 +1319,25 @@ def _export_therapy(therapy) -> dict:
     return files
 
 
+def _export_figure(figure) -> dict:
+    folder = Path("figures", figure.key)
+    meta = {
+        "licence": figure.licence,
+        "sources": sorted(source.key for source in figure.sources.all()),
+        **_status(figure),
+    }
+    files = {folder / "figure.yaml": _yaml(_compact(meta))}
+    for language in LANGUAGE_CODES:
+        data = _compact(_language_values(figure, ("alt", "caption", "credit"), language))
+        files[folder / f"{language}.md"] = f"---\n{_yaml(data)}---\n"
+        image = getattr(figure, f"image_{language}")
+        if image is not None:
+            files[folder / f"{language}.{figures.EXTENSIONS[image.content_type]}"] = bytes(
+                image.data
+            )
+    return files
+
+
 def _export_disease(disease, folder_name="diseases", meta_name="disease.yaml") -> dict:
     folder = Path(folder_name, disease.key)
     meta = {
@@ -1238,9 +1377,10 @@ EXPORTERS = {
     Disease: _export_disease,
     Article: _export_article,
     CareService: _export_service,
+    Figure: _export_figure,
 }
 FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
-           Disease: "diseases", Article: "articles"}  # fmt: skip
+           Disease: "diseases", Article: "articles", Figure: "figures"}  # fmt: skip
 
 
 def export_content(root: Path) -> list[Path]:
@@ -1249,7 +1389,8 @@ def export_content(root: Path) -> list[Path]:
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
     prefetch = {Therapy: ["sources", "steps"], SideEffect: ["sources"],
-                Disease: ["therapies", "sources"], Article: ["therapies", "sources"]}  # fmt: skip
+                Disease: ["therapies", "sources"], Article: ["therapies", "sources"],
+                Figure: ["sources"]}  # fmt: skip
     for model, exporter in EXPORTERS.items():
         for obj in (
             model.objects.working().prefetch_related(*prefetch.get(model, [])).order_by("key")
@@ -1265,7 +1406,7 @@ def export_content(root: Path) -> list[Path]:
 
 EXPORTED_FOLDERS = (
     "sources", "glossary", "side-effects", "therapies", "diseases", "articles", "synonyms",
-    "service",
+    "service", "figures",
 )  # fmt: skip
 
 
@@ -1273,7 +1414,10 @@ def _write_files(root: Path, files: dict) -> list[Path]:
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if isinstance(text, bytes):  # a figure's image
+            if not path.exists() or path.read_bytes() != text:
+                path.write_bytes(text)
+        elif not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
     expected = {root / relative for relative in files}
     for folder in EXPORTED_FOLDERS:

@@ -8,15 +8,18 @@ the in-page table of contents; French text gets its non-breaking spaces.
 
 import re
 from html import unescape
+from xml.etree import ElementTree
 
 import markdown
 import nh3
 from django.utils.text import slugify
+from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a",
-    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "abbr", "sup", "sub",
+    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "abbr", "sup", "sub", "figure",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -26,7 +29,13 @@ ALLOWED_ATTRIBUTES = {
     "h4": {"id"},
     "th": {"scope"},
     "ol": {"start"},
+    "figure": {"data-figure"},
 }
+# A figure is placed by its key; what render_markdown leaves there, a <figure
+# data-figure="key"> with nothing in it, is filled when the page is rendered
+# (figures.place_figures) with the published figure, or with nothing.
+FIGURE_SCHEME = "figure:"
+_FIGURE_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Ids starting with "page-" belong to the page templates (skip link, sections).
 TEMPLATE_ID_PREFIX = "page-"
@@ -77,11 +86,84 @@ def _toc_ids(tokens) -> set[str]:
     }
 
 
-def render_markdown(text: str, language: str) -> str:
-    converter = markdown.Markdown(
-        extensions=["tables", "sane_lists", TocExtension(slugify=_heading_id, toc_depth="1-4")],
+class _FigureImages(Treeprocessor):
+    """Every Markdown image is taken out of the text: `![](figure:key)` leaves a
+    figure placeholder after its paragraph, any other image nothing. Both are
+    listed on the converter (figure_keys, other_images) for the validators."""
+
+    def run(self, root):
+        self.md.figure_keys, self.md.other_images = [], []
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for image in list(root.iter("img")):
+            source = (image.get("src") or "").strip()
+            key = source.removeprefix(FIGURE_SCHEME) if source.startswith(FIGURE_SCHEME) else ""
+            if _FIGURE_KEY.match(key):
+                self.md.figure_keys.append(key)
+            else:
+                self.md.other_images.append(source)
+                key = ""
+            parent = parents[image]
+            _remove(parent, image)
+            if not key:
+                continue
+            block = parent if parent in parents and parent.tag == "p" else image
+            outer = parents.get(block, parent)
+            position = list(outer).index(block) + 1 if block in outer else len(outer)
+            placeholder = ElementTree.Element("figure", {"data-figure": key})
+            placeholder.tail = "\n"
+            outer.insert(position, placeholder)
+            if block is parent and not (parent.text or "").strip() and not len(parent):
+                outer.remove(parent)
+
+
+def _remove(parent, child):
+    """Takes `child` out of `parent`, keeping the text that followed it."""
+    index = list(parent).index(child)
+    if child.tail:
+        if index:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+class _FigureExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 — Python-Markdown's name
+        md.treeprocessors.register(_FigureImages(md), "figure_images", 5)
+
+
+def _converter():
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "sane_lists",
+            TocExtension(slugify=_heading_id, toc_depth="1-4"),
+            _FigureExtension(),
+        ],
         output_format="html",
     )
+
+
+_RAW_IMAGE = re.compile(r"<\s*img\b", re.IGNORECASE)
+_PLACED = re.compile(r'<figure data-figure="([a-z0-9-]+)"></figure>')
+
+
+def image_references(text: str) -> tuple[list[str], list[str]]:
+    """(figure keys, refused images) of a Markdown text: the figures it places
+    and every other image (an address, raw <img>), which is never rendered."""
+    if "![" not in text and "<" not in text:
+        return [], []  # no image can be there: no Markdown work
+    converter = _converter()
+    html = converter.convert(text)
+    raw = ["<img>"] * len(_RAW_IMAGE.findall(text))
+    # A raw <figure data-figure="key"> places a figure too, as the sanitiser keeps it.
+    keys = [*converter.figure_keys, *_PLACED.findall(html)]
+    return list(dict.fromkeys(keys)), [*converter.other_images, *raw]
+
+
+def render_markdown(text: str, language: str) -> str:
+    converter = _converter()
     html = converter.convert(text)
     # The page title is the only <h1>: a "# heading" in an article becomes <h2>.
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
@@ -93,14 +175,20 @@ def render_markdown(text: str, language: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
-        attribute_filter=lambda tag, attribute, value: (
-            value if attribute != "id" or value in heading_ids else None
-        ),
+        attribute_filter=lambda tag, attribute, value: _kept(attribute, value, heading_ids),
         link_rel="noopener noreferrer",
     )
     if language == "fr":
         html = french_typography(html)
     return html
+
+
+def _kept(attribute, value, heading_ids):
+    if attribute == "id":
+        return value if value in heading_ids else None
+    if attribute == "data-figure":
+        return value if _FIGURE_KEY.match(value) else None
+    return value
 
 
 def plain_text(html: str) -> str:

@@ -359,6 +359,83 @@ class Source(Reviewed):
         return f"{self.publisher}: {self.title}"
 
 
+class FigureFile(models.Model):
+    """The bytes of one image, named by their SHA-256 (figures.py): a changed
+    image is a new row, so a live figure keeps the image that was reviewed."""
+
+    sha256 = models.CharField(primary_key=True, max_length=64, editable=False)
+    content_type = models.CharField(max_length=30, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    data = models.BinaryField(editable=False)
+    # Smaller copies of a raster image for srcset: [[width, height, name], ...].
+    variants = models.JSONField(default=list, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("figure image")
+        verbose_name_plural = _("figure images")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Its address under /figures/: the hash and the type's extension."""
+        from .figures import EXTENSIONS
+
+        return f"{self.sha256}.{EXTENSIONS[self.content_type]}"
+
+
+class Figure(Reviewed):
+    """An image that explains, placed in articles by its key: ![](figure:key)."""
+
+    key = models.SlugField(_("key"), max_length=80)
+    alt = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the image shows, for someone who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300)
+    credit = models.CharField(
+        _("credit"), max_length=300, help_text=_("Who made it, and what it is based on.")
+    )
+    licence = models.CharField(_("licence"), max_length=100)
+    image_fr = models.ForeignKey(
+        FigureFile,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("image"),
+        help_text=_("SVG, PNG, JPEG or WebP; with French words if it has words."),
+    )
+    image_en = models.ForeignKey(
+        FigureFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("image with English words"),
+        help_text=_("Only for an image with words: the same image, its words in English."),
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
+    )
+
+    required_translations = ("alt", "caption")
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [unique_per_version("key", name="unique_key")]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+
+    def __str__(self):
+        return self.caption or self.key
+
+    def image_for(self, language: str) -> FigureFile:
+        return self.image_en if language == "en" and self.image_en_id else self.image_fr
+
+
 class Therapy(RenderedMarkdownMixin, TranslatedPage):
     family = models.CharField(_("family"), max_length=30, choices=Family.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -842,7 +919,8 @@ def normalize_newlines(sender, instance, **kwargs):
 
 # The reviewed content, in publishing order: what a page links to comes first.
 REVIEWED_MODELS: tuple[type[Reviewed], ...] = (
-    Source, GlossaryTerm, SideEffect, Therapy, Disease, Article, SynonymGroup, CareService,
+    Source, Figure, GlossaryTerm, SideEffect, Therapy, Disease, Article, SynonymGroup,
+    CareService,
 )  # fmt: skip
 
 

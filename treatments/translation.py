@@ -9,6 +9,7 @@ from .models import (
     Article,
     CareService,
     Disease,
+    Figure,
     GlossaryTerm,
     SideEffect,
     StaffProfile,
@@ -68,6 +69,13 @@ class GlossaryTermOptions(PageOptions):
 @register(CareService)
 class CareServiceOptions(TranslationOptions):
     fields = ("name", "address", "day_hospital_hours", "after_hours")
+
+
+@register(Figure)
+class FigureOptions(TranslationOptions):
+    fields = ("alt", "caption", "credit")
+    # A figure is shown in both languages: its words are required in each.
+    required_languages = {"fr": ("alt", "caption", "credit"), "en": ("alt", "caption")}
 
 
 @register(StaffProfile)

@@ -9,9 +9,10 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
+from ..figures import figure_markup, has_figures, place_figures
 from ..glossary import link_glossary_terms
 from ..markdown import french_typography
-from ..models import GlossaryTerm
+from ..models import Figure, GlossaryTerm
 
 register = template.Library()
 
@@ -99,4 +100,25 @@ def with_glossary(context, html):
     cache = request.__dict__.setdefault("_glossary_entries", {})
     if language not in cache:
         cache[language] = GlossaryTerm.objects.for_linking(language)
-    return mark_safe(link_glossary_terms(html, cache[language]))  # noqa: S308 — sanitised HTML
+    html = link_glossary_terms(html, cache[language])
+    if has_figures(html):
+        html = place_figures(html, _page_figures(context, language))
+    return mark_safe(html)  # noqa: S308 — sanitised HTML and escaped figure markup
+
+
+def _page_figures(context, language) -> dict:
+    """{key: markup} of the figures a page may show, read once a request (one
+    query, however many figures): the published ones, or in a staff preview
+    the working ones, as they will be once published."""
+    request = context["request"]
+    preview = bool(context.get("preview"))
+    cache = request.__dict__.setdefault("_figures", {})
+    if (preview, language) not in cache:
+        figures = Figure.objects.working() if preview else Figure.objects.published()
+        figures = figures.select_related("image_fr", "image_en").defer(
+            "image_fr__data", "image_en__data"
+        )
+        cache[(preview, language)] = {
+            figure.key: figure_markup(figure, language) for figure in figures
+        }
+    return cache[(preview, language)]
