@@ -22,7 +22,7 @@ from django.utils.translation import override
 
 from . import content_yaml, publishing
 from .content_yaml import shown
-from .limits import MAX_CONTENT_FILE_SIZE, max_length, too_long
+from .limits import MAX_CONTENT_FILE_SIZE, key_points_problem, max_length, too_long
 from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
@@ -191,6 +191,14 @@ class Document:
             self.problem(path, too_long(len(value), limit))
             return False
         return True
+
+    def key_points(self):
+        """The page's "Key points": required, a Markdown list of 3 to 5 items."""
+        value = self.text("key_points")
+        if value and (problem := key_points_problem(value)):
+            self.problem("key_points", problem)
+            return ""
+        return value
 
     def key(self, name, data=None, prefix=""):
         value = self.text(name, data=data, prefix=prefix)
@@ -412,10 +420,11 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                names = {"name", "slug", "summary", "self_care", "warning_signs"}
+                names = {"name", "slug", "summary", "key_points", "self_care", "warning_signs"}
                 doc.check_fields(names)
-                values = {name: doc.text(name) for name in names - {"slug"}}
+                values = {name: doc.text(name) for name in names - {"slug", "key_points"}}
                 values["slug"] = doc.key("slug")
+                values["key_points"] = doc.key_points()
                 values["body"] = doc.markdown_body()
                 fields.update(_localized(values, language))
             if (
@@ -482,11 +491,12 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                doc.check_fields({"name", "slug", "summary"})
+                doc.check_fields({"name", "slug", "summary", "key_points"})
                 values = {
                     "name": doc.text("name"),
                     "slug": doc.key("slug"),
                     "summary": doc.text("summary"),
+                    "key_points": doc.key_points(),
                     "body": doc.markdown_body(),
                 }
                 disease["fields"].update(_localized(values, language))
@@ -621,12 +631,14 @@ class ContentReader:
 
     def read_therapy_language(self, doc, language, therapy, meta_ok=True):
         doc.check_fields(
-            {"name", "slug", "summary", "warning_signs", "daily_life", "steps", "side_effects"}
-        )
+            {"name", "slug", "summary", "key_points", "warning_signs", "daily_life", "steps",
+             "side_effects"}
+        )  # fmt: skip
         values = {
             "name": doc.text("name"),
             "slug": doc.key("slug"),
             "summary": doc.text("summary"),
+            "key_points": doc.key_points(),
             "warning_signs": doc.text("warning_signs", required=False),
             "daily_life": doc.text("daily_life", required=False),
             "body": doc.markdown_body(),
@@ -1048,7 +1060,9 @@ def _export_side_effect(effect) -> dict:
     files = {folder / "side-effect.yaml": _yaml({"sources": keys, **_status(effect)})}
     for language in LANGUAGE_CODES:
         data = _language_values(
-            effect, ("name", "slug", "summary", "self_care", "warning_signs"), language
+            effect,
+            ("name", "slug", "summary", "key_points", "self_care", "warning_signs"),
+            language,
         )
         files[folder / f"{language}.md"] = _front_matter(data, getattr(effect, f"body_{language}"))
     return files
@@ -1077,7 +1091,9 @@ def _export_therapy(therapy) -> dict:
     files = {folder / "therapy.yaml": _yaml(_compact(meta))}
     for language in LANGUAGE_CODES:
         data = _language_values(
-            therapy, ("name", "slug", "summary", "warning_signs", "daily_life"), language
+            therapy,
+            ("name", "slug", "summary", "key_points", "warning_signs", "daily_life"),
+            language,
         )
         data["steps"] = {
             step.key: _compact(_language_values(step, ("title", "duration", "body"), language))
@@ -1105,7 +1121,7 @@ def _export_disease(disease) -> dict:
     }
     files = {folder / "disease.yaml": _yaml(meta)}
     for language in LANGUAGE_CODES:
-        data = _language_values(disease, ("name", "slug", "summary"), language)
+        data = _language_values(disease, ("name", "slug", "summary", "key_points"), language)
         files[folder / f"{language}.md"] = _front_matter(data, getattr(disease, f"body_{language}"))
     return files
 

@@ -25,7 +25,8 @@ class PageOptions(TranslationOptions):
 @register(Therapy)
 class TherapyOptions(PageOptions):
     fields = (
-        "name", "slug", "summary", "body", "body_html", "daily_life", "daily_life_html",
+        "name", "slug", "summary", "key_points", "key_points_html", "body", "body_html",
+        "daily_life", "daily_life_html",
         "warning_signs", "warning_signs_html",
     )  # fmt: skip
 
@@ -33,7 +34,7 @@ class TherapyOptions(PageOptions):
 @register(SideEffect)
 class SideEffectOptions(PageOptions):
     fields = (
-        "name", "slug", "summary", "body", "body_html",
+        "name", "slug", "summary", "key_points", "key_points_html", "body", "body_html",
         "self_care", "self_care_html", "warning_signs", "warning_signs_html",
     )  # fmt: skip
 
@@ -50,7 +51,7 @@ class TherapySideEffectOptions(TranslationOptions):
 
 @register(Disease)
 class DiseaseOptions(PageOptions):
-    fields = ("name", "slug", "summary", "body", "body_html")
+    fields = ("name", "slug", "summary", "key_points", "key_points_html", "body", "body_html")
 
 
 @register(GlossaryTerm)
