@@ -193,10 +193,12 @@ class Document:
         return True
 
     def key_points(self):
-        """The page's "Key points": required, a Markdown list of 3 to 5 items."""
-        value = self.text("key_points")
-        if value and (problem := key_points_problem(value)):
-            self.problem("key_points", problem)
+        """The page's "Key points": required, a Markdown list of 3 to 5 items.
+        A missing one is reported at the front matter's first line."""
+        before = len(self.problems)
+        value = self.text("key_points", required=False)
+        if len(self.problems) == before and (problem := key_points_problem(value)):
+            self.problem("key_points", problem, self.line("key_points") or self.first_line)
             return ""
         return value
 

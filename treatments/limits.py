@@ -64,8 +64,11 @@ def key_points_count(text: str) -> int:
 def key_points_problem(text: str) -> str | None:
     """Why a key-points text is refused, for the content reader (in English), or None."""
     count, (fewest, most) = key_points_count(text), KEY_POINTS_ITEMS
+    rule = f"a Markdown list of {fewest} to {most} items ('- …')"
+    if not (text or "").strip():
+        return f"is required: {rule}"
     if not fewest <= count <= most:
-        return f"must be a Markdown list of {fewest} to {most} items ('- …'); it has {count}"
+        return f"must be {rule}; it has {count}"
     return None
 
 
