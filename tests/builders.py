@@ -73,6 +73,8 @@ def make_side_effect(**fields):
         "slug_en": f"test-effect-{number}",
         "summary_fr": "Un résumé.",
         "summary_en": "A summary.",
+        "key_points_fr": "- Un.\n- Deux.\n- Trois.",
+        "key_points_en": "- One.\n- Two.\n- Three.",
         "body_fr": "Un texte.",
         "body_en": "A text.",
         "self_care_fr": "- Reposez-vous.",
@@ -98,6 +100,8 @@ def make_therapy(steps=0, side_effects=0, sources=0, reviewer=None, **fields):
         "slug_en": f"test-treatment-{number}",
         "summary_fr": "Un résumé en français.",
         "summary_en": "A summary in English.",
+        "key_points_fr": "- Un.\n- Deux.\n- Trois.",
+        "key_points_en": "- One.\n- Two.\n- Three.",
         "body_fr": "## Qu’est-ce que c’est ?\n\nUn texte.",
         "body_en": "## What is it?\n\nA text.",
     }

@@ -8,7 +8,8 @@ PAGE = """---
 name: {name}
 slug: {slug}
 summary: Two plain sentences.
-{extra}---
+{extra}key_points: "- One.\\n- Two.\\n- Three."
+---
 ## {name}
 
 A short article.

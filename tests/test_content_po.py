@@ -177,18 +177,21 @@ def test_a_changed_french_source_comes_back_fuzzy_and_the_page_keeps_its_transla
 
 
 def test_a_new_page_gets_its_english_fields_and_slug_from_the_file(tmp_path):
-    therapy = make_therapy(steps=1, name_en="", slug_en=None, summary_en="", body_en="")
+    therapy = make_therapy(
+        steps=1, name_en="", slug_en=None, summary_en="", key_points_en="", body_en=""
+    )
     prefix = f"therapy:{therapy.key}:"
     path = tmp_path / "content.po"
     po = export(path)
     entries = [e for e in po if e.msgctxt.startswith(prefix)]
     assert [e.msgctxt for e in entries] == [
-        f"{prefix}name", f"{prefix}summary", f"{prefix}body:1", f"{prefix}body:2",
+        f"{prefix}name", f"{prefix}summary", f"{prefix}key_points:1", f"{prefix}key_points:2",
+        f"{prefix}key_points:3", f"{prefix}body:1", f"{prefix}body:2",
     ]  # fmt: skip
     assert not any(e.msgstr for e in entries)
     entries[0].msgstr = "Brand-new treatment"
     entries[1].msgstr = "A new summary."
-    entries[2].msgstr = "What is it?"  # body:2 stays untranslated
+    entries[5].msgstr = "What is it?"  # body:2 stays untranslated
     po.save()
 
     output = import_po(path)

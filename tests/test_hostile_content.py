@@ -146,7 +146,7 @@ def test_a_hostile_yaml_file_is_refused_with_its_line_and_field(small, file, old
         (FR, "    duration: A few weeks", "    duration: " + "D" * 201,
          "field 'side_effects.fatigue.duration': too long: 201 characters, at most 200 allowed"),
         (FR, "## CAR-T fr\n\nA short article.\n", "x" * (MAX_MARKDOWN_LENGTH + 1),
-         f"{FR}, line 13: the Markdown body is too long: 200,001 characters, at most 200,000"),
+         f"{FR}, line 14: the Markdown body is too long: 200,001 characters, at most 200,000"),
         (FR, "summary: Two plain sentences.", "summary: " + "s" * 200_001,
          f"{FR}, line 4, field 'summary': too long: 200,001 characters, at most 200,000 allowed"),
         (SOURCE, "url: https://example.org/one", "url: https://example.org/" + "u" * 500,

@@ -23,7 +23,7 @@ from django.utils.translation import override
 
 from . import content_yaml, figures, publishing
 from .content_yaml import shown
-from .limits import MAX_CONTENT_FILE_SIZE, max_length, too_long
+from .limits import MAX_CONTENT_FILE_SIZE, key_points_problem, max_length, too_long
 from .markdown import image_references
 from .models import (
     LANGUAGE_CODES,
@@ -202,6 +202,16 @@ class Document:
             self.problem(path, too_long(len(value), limit))
             return False
         return True
+
+    def key_points(self):
+        """The page's "Key points": required, a Markdown list of 3 to 5 items.
+        A missing one is reported at the front matter's first line."""
+        before = len(self.problems)
+        value = self.text("key_points", required=False)
+        if len(self.problems) == before and (problem := key_points_problem(value)):
+            self.problem("key_points", problem, self.line("key_points") or self.first_line)
+            return ""
+        return value
 
     def key(self, name, data=None, prefix=""):
         value = self.text(name, data=data, prefix=prefix)
@@ -529,10 +539,11 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                names = {"name", "slug", "summary", "self_care", "warning_signs"}
+                names = {"name", "slug", "summary", "key_points", "self_care", "warning_signs"}
                 doc.check_fields(names)
-                values = {name: doc.text(name) for name in names - {"slug"}}
+                values = {name: doc.text(name) for name in names - {"slug", "key_points"}}
                 values["slug"] = doc.key("slug")
+                values["key_points"] = doc.key_points()
                 values["body"] = doc.markdown_body()
                 fields.update(_localized(values, language))
             if (
@@ -619,11 +630,12 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                doc.check_fields({"name", "slug", "summary"})
+                doc.check_fields({"name", "slug", "summary", "key_points"})
                 values = {
                     "name": doc.text("name"),
                     "slug": doc.key("slug"),
                     "summary": doc.text("summary"),
+                    "key_points": doc.key_points(),
                     "body": doc.markdown_body(),
                 }
                 page["fields"].update(_localized(values, language))
@@ -824,12 +836,14 @@ class ContentReader:
 
     def read_therapy_language(self, doc, language, therapy, meta_ok=True):
         doc.check_fields(
-            {"name", "slug", "summary", "warning_signs", "daily_life", "steps", "side_effects"}
-        )
+            {"name", "slug", "summary", "key_points", "warning_signs", "daily_life", "steps",
+             "side_effects"}
+        )  # fmt: skip
         values = {
             "name": doc.text("name"),
             "slug": doc.key("slug"),
             "summary": doc.text("summary"),
+            "key_points": doc.key_points(),
             "warning_signs": doc.text("warning_signs", required=False),
             "daily_life": doc.text("daily_life", required=False),
             "body": doc.markdown_body(),
@@ -1272,7 +1286,9 @@ def _export_side_effect(effect) -> dict:
     files = {folder / "side-effect.yaml": _yaml({"sources": keys, **_status(effect)})}
     for language in LANGUAGE_CODES:
         data = _language_values(
-            effect, ("name", "slug", "summary", "self_care", "warning_signs"), language
+            effect,
+            ("name", "slug", "summary", "key_points", "self_care", "warning_signs"),
+            language,
         )
         files[folder / f"{language}.md"] = _front_matter(data, getattr(effect, f"body_{language}"))
     return files
@@ -1301,7 +1317,9 @@ def _export_therapy(therapy) -> dict:
     files = {folder / "therapy.yaml": _yaml(_compact(meta))}
     for language in LANGUAGE_CODES:
         data = _language_values(
-            therapy, ("name", "slug", "summary", "warning_signs", "daily_life"), language
+            therapy,
+            ("name", "slug", "summary", "key_points", "warning_signs", "daily_life"),
+            language,
         )
         data["steps"] = {
             step.key: _compact(_language_values(step, ("title", "duration", "body"), language))
@@ -1348,7 +1366,7 @@ def _export_disease(disease, folder_name="diseases", meta_name="disease.yaml") -
     }
     files = {folder / meta_name: _yaml(meta)}
     for language in LANGUAGE_CODES:
-        data = _language_values(disease, ("name", "slug", "summary"), language)
+        data = _language_values(disease, ("name", "slug", "summary", "key_points"), language)
         files[folder / f"{language}.md"] = _front_matter(data, getattr(disease, f"body_{language}"))
     return files
 

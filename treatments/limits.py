@@ -7,6 +7,8 @@ characters: enough for a very long article (today's longest is 26,000), small
 enough that saving, rendering and translating one stays fast.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import number_format
@@ -46,4 +48,36 @@ def validate_markdown_length(value: str) -> None:
                 "length": number_format(len(value), force_grouping=True),
                 "limit": number_format(MAX_MARKDOWN_LENGTH, force_grouping=True),
             },
+        )
+
+
+# "Key points" (L'essentiel): the few sentences a page opens with, a Markdown list.
+KEY_POINTS_ITEMS = (3, 5)  # at least, at most
+_KEY_POINT = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+\S", re.MULTILINE)
+
+
+def key_points_count(text: str) -> int:
+    """The number of items of a key-points list (top-level list items)."""
+    return len(_KEY_POINT.findall(text or ""))
+
+
+def key_points_problem(text: str) -> str | None:
+    """Why a key-points text is refused, for the content reader (in English), or None."""
+    count, (fewest, most) = key_points_count(text), KEY_POINTS_ITEMS
+    rule = f"a Markdown list of {fewest} to {most} items ('- …')"
+    if not (text or "").strip():
+        return f"is required: {rule}"
+    if not fewest <= count <= most:
+        return f"must be {rule}; it has {count}"
+    return None
+
+
+def validate_key_points(value: str) -> None:
+    """The same rule in the admin, in the staff's language."""
+    if value and key_points_problem(value):
+        fewest, most = KEY_POINTS_ITEMS
+        raise ValidationError(
+            _("Key points are a Markdown list of %(fewest)s to %(most)s items (“- …”)."),
+            code="key_points",
+            params={"fewest": fewest, "most": most},
         )

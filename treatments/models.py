@@ -23,6 +23,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .fulltext import SearchDocumentQuerySet, SearchWordQuerySet
 from .glossary import GlossaryEntry
+from .limits import validate_key_points
 from .markdown import first_sentence, plain_text, render_markdown
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -131,6 +132,20 @@ def search_plain_text(*html: str) -> str:
     """Rendered fields as search reads them: plain text, inline tags gone
     without a space (« l’irradiation »)."""
     return " ".join(plain_text(_INLINE_TAG.sub("", part)) for part in html)
+
+
+def key_points_field():
+    """Key points (« L’essentiel »): what a page opens with, on every treatment,
+    side effect and disease. Required in French; the loader and the admin refuse
+    fewer than 3 or more than 5 items (limits.py)."""
+    return models.TextField(
+        _("key points"),
+        validators=[validate_key_points],
+        help_text=_(
+            "Markdown list of 3 to 5 short sentences shown first on the page: what it is, "
+            "what will happen, the one or two signs that mean calling now."
+        ),
+    )
 
 
 class RenderedMarkdownMixin:
@@ -440,6 +455,8 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
     family = models.CharField(_("family"), max_length=30, choices=Family.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     summary = models.TextField(_("summary"))
+    key_points = key_points_field()
+    key_points_html = models.TextField(editable=False, default="")
     body = models.TextField(_("article"), help_text=_("Markdown, headings from ## down."))
     body_html = models.TextField(editable=False, default="")
     daily_life = models.TextField(
@@ -459,9 +476,9 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
 
-    markdown_fields = ("body", "daily_life", "warning_signs")
+    markdown_fields = ("key_points", "body", "daily_life", "warning_signs")
     glossary_field = "body"
-    required_translations = ("name", "slug", "summary", "body")
+    required_translations = ("name", "slug", "summary", "key_points", "body")
     child_relations = ("steps", "side_effects")
 
     class Meta(TranslatedPage.Meta):
@@ -480,7 +497,9 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
         steps = [f"{step.title}. {search_plain_text(step.body_html)}" for step in self.steps.all()]
-        html = search_plain_text(self.body_html, self.daily_life_html, self.warning_signs_html)
+        html = search_plain_text(
+            self.key_points_html, self.body_html, self.daily_life_html, self.warning_signs_html
+        )
         return self.summary, " ".join([html, *steps])
 
 
@@ -538,6 +557,8 @@ class SideEffectQuerySet(TranslatedSlugQuerySet):
 
 class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     summary = models.TextField(_("summary"))
+    key_points = key_points_field()
+    key_points_html = models.TextField(editable=False, default="")
     body = models.TextField(_("explanation"), help_text=_("Markdown: what it is, what helps."))
     body_html = models.TextField(editable=False, default="")
     self_care = models.TextField(_("what you can do"), help_text=_("Markdown list."))
@@ -550,9 +571,11 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
 
-    markdown_fields = ("body", "self_care", "warning_signs")
+    markdown_fields = ("key_points", "body", "self_care", "warning_signs")
     glossary_field = "body"
-    required_translations = ("name", "slug", "summary", "body", "self_care", "warning_signs")
+    required_translations = (
+        "name", "slug", "summary", "key_points", "body", "self_care", "warning_signs",
+    )  # fmt: skip
 
     objects = SideEffectQuerySet.as_manager()
 
@@ -566,7 +589,7 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
 
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
-        html = [self.body_html, self.self_care_html, self.warning_signs_html]
+        html = [self.key_points_html, self.body_html, self.self_care_html, self.warning_signs_html]
         return self.summary, search_plain_text(*html)
 
 
@@ -639,6 +662,8 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
 
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     summary = models.TextField(_("summary"))
+    key_points = key_points_field()
+    key_points_html = models.TextField(editable=False, default="")
     body = models.TextField(_("explanation"), help_text=_("Markdown, headings from ## down."))
     body_html = models.TextField(editable=False, default="")
     therapies = models.ManyToManyField(
@@ -652,9 +677,9 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
 
-    markdown_fields = ("body",)
+    markdown_fields = ("key_points", "body")
     glossary_field = "body"
-    required_translations = ("name", "slug", "summary", "body")
+    required_translations = ("name", "slug", "summary", "key_points", "body")
 
     class Meta(TranslatedPage.Meta):
         ordering = ["order", "key"]
@@ -666,7 +691,7 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
 
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
-        return self.summary, search_plain_text(self.body_html)
+        return self.summary, search_plain_text(self.key_points_html, self.body_html)
 
 
 class Article(RenderedMarkdownMixin, TranslatedPage):
@@ -675,6 +700,8 @@ class Article(RenderedMarkdownMixin, TranslatedPage):
 
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     summary = models.TextField(_("summary"))
+    key_points = key_points_field()
+    key_points_html = models.TextField(editable=False, default="")
     body = models.TextField(_("text"), help_text=_("Markdown, headings from ## down."))
     body_html = models.TextField(editable=False, default="")
     therapies = models.ManyToManyField(
@@ -688,9 +715,9 @@ class Article(RenderedMarkdownMixin, TranslatedPage):
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
 
-    markdown_fields = ("body",)
+    markdown_fields = ("key_points", "body")
     glossary_field = "body"
-    required_translations = ("name", "slug", "summary", "body")
+    required_translations = ("name", "slug", "summary", "key_points", "body")
 
     class Meta(TranslatedPage.Meta):
         ordering = ["order", "key"]
@@ -702,7 +729,7 @@ class Article(RenderedMarkdownMixin, TranslatedPage):
 
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
-        return self.summary, search_plain_text(self.body_html)
+        return self.summary, search_plain_text(self.key_points_html, self.body_html)
 
 
 class GlossaryQuerySet(TranslatedSlugQuerySet):

@@ -28,7 +28,8 @@ class PageOptions(TranslationOptions):
 @register(Therapy)
 class TherapyOptions(PageOptions):
     fields = (
-        "name", "slug", "summary", "body", "body_html", "daily_life", "daily_life_html",
+        "name", "slug", "summary", "key_points", "key_points_html", "body", "body_html",
+        "daily_life", "daily_life_html",
         "warning_signs", "warning_signs_html",
     )  # fmt: skip
 
@@ -36,7 +37,7 @@ class TherapyOptions(PageOptions):
 @register(SideEffect)
 class SideEffectOptions(PageOptions):
     fields = (
-        "name", "slug", "summary", "body", "body_html",
+        "name", "slug", "summary", "key_points", "key_points_html", "body", "body_html",
         "self_care", "self_care_html", "warning_signs", "warning_signs_html",
     )  # fmt: skip
 
@@ -53,12 +54,12 @@ class TherapySideEffectOptions(TranslationOptions):
 
 @register(Disease)
 class DiseaseOptions(PageOptions):
-    fields = ("name", "slug", "summary", "body", "body_html")
+    fields = ("name", "slug", "summary", "key_points", "key_points_html", "body", "body_html")
 
 
 @register(Article)
 class ArticleOptions(PageOptions):
-    fields = ("name", "slug", "summary", "body", "body_html")
+    fields = ("name", "slug", "summary", "key_points", "key_points_html", "body", "body_html")
 
 
 @register(GlossaryTerm)
