@@ -98,6 +98,7 @@ def test_an_article_cannot_take_the_address_of_a_section(tmp_path):
     (folder / "article.yaml").write_text("order: 1\ntherapies: [car-t]\nsources: [one]\n")
     for language, slug in (("fr", "traitements"), ("en", "trials")):
         front = f"name: Trials\nslug: {slug}\nsummary: Two plain sentences.\n"
+        front += "key_points: |\n  - One.\n  - Two.\n  - Three.\n"
         (folder / f"{language}.md").write_text(f"---\n{front}---\n## Trials\n\nText.\n")
     with pytest.raises(ContentErrors) as error:
         read_content(tmp_path)
