@@ -34,7 +34,7 @@ def client_ip(request) -> str | None:
     """REMOTE_ADDR; when that is a trusted proxy, the address it forwarded for,
     walking X-Forwarded-For from the right as long as each hop is a trusted proxy."""
     address = _address(request.META.get("REMOTE_ADDR", ""))
-    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    hops = request.headers.get("x-forwarded-for", "").split(",")
     while _trusted(address) and hops:
         forwarded_for = _address(hops.pop())
         if forwarded_for is None:  # not written by a proxy of ours: believe none of it

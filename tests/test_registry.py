@@ -5,8 +5,11 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from treatments.models import REVIEWED_MODELS, CareService, content_models
+from treatments import publishing
+from treatments.models import REVIEWED_MODELS, CareService, Status, content_models
 from treatments.roles import EDITORS, REVIEWERS
+
+from .builders import make_therapy
 
 # Models of the app that are not content: bookkeeping, search index, reviewers' details.
 NOT_CONTENT = {
@@ -53,3 +56,14 @@ def test_the_test_content_holds_every_kind():
     # The portal ships no service's numbers: the hospital sets its own (test_care_service).
     for model in set(content_models()) - {CareService}:
         assert model.objects.exists(), f"no {model._meta.model_name} in the test content"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("relation", ["steps", "side_effects"])
+def test_a_changed_row_puts_its_published_page_in_review(relation):
+    therapy = make_therapy(steps=1, side_effects=1)
+    assert therapy.status == Status.PUBLISHED
+    publishing.changed(getattr(therapy, relation).get())
+    therapy.refresh_from_db()
+    assert therapy.status == Status.IN_REVIEW
+    assert publishing.page_of(therapy) is therapy

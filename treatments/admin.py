@@ -211,7 +211,7 @@ def restore_fields_not_in_form(obj, form) -> bool:
 
 
 class ReviewWorkflow:
-    """Draft → in review → published, for every kind of content.
+    """Draft, then in review, then published, for every kind of content.
 
     The admin edits working versions only; patients read live versions, which
     only publishing.publish() writes: from this admin's publish page, after the

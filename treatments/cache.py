@@ -304,6 +304,8 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not _cacheable(response):
             return response
+        # ConditionalGetMiddleware, further in, gives a GET its ETag; a HEAD gets it here,
+        # so that every stored page has one for the 304s of _serve().
         if not response.has_header("ETag"):
             set_response_etag(response)
         response["Content-Length"] = str(len(response.content))

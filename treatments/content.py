@@ -1121,7 +1121,7 @@ class ContentWriter:
             self.created.append((model, key, working, status == Status.PUBLISHED))
             return working
         before = object_fingerprint(working)
-        savepoint = transaction.savepoint()
+        savepoint = transaction.savepoint_create()
         differs = _assign(working, values)
         if differs:
             working.save()

@@ -219,7 +219,7 @@ class Reviewed(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, null=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, editable=False
     )
     reviewed_on = models.DateField(_("last medical review"), null=True, blank=True, editable=False)
     reviewed_by = models.ForeignKey(
@@ -452,7 +452,7 @@ class Figure(Reviewed):
 
 
 class Therapy(RenderedMarkdownMixin, TranslatedPage):
-    family = models.CharField(_("family"), max_length=30, choices=Family.choices)
+    family = models.CharField(_("family"), max_length=30, choices=Family)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     summary = models.TextField(_("summary"))
     key_points = key_points_field()
@@ -529,7 +529,7 @@ class TreatmentStep(RenderedMarkdownMixin, models.Model):
     setting = models.CharField(
         pgettext_lazy("where a treatment step happens", "where"),
         max_length=20,
-        choices=Setting.choices,
+        choices=Setting,
         blank=True,
     )
     body = models.TextField(_("description"), blank=True)
@@ -611,10 +611,10 @@ class TherapySideEffect(models.Model):
         related_name="therapies",
         verbose_name=_("side effect"),
     )
-    frequency = models.CharField(_("frequency"), max_length=20, choices=Frequency.choices)
-    onset = models.CharField(_("usual onset"), max_length=20, choices=Onset.choices)
+    frequency = models.CharField(_("frequency"), max_length=20, choices=Frequency)
+    onset = models.CharField(_("usual onset"), max_length=20, choices=Onset)
     action = models.CharField(
-        pgettext_lazy("what the patient does", "action"), max_length=20, choices=Action.choices
+        pgettext_lazy("what the patient does", "action"), max_length=20, choices=Action
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     duration = models.CharField(_("usual duration"), max_length=200, blank=True)

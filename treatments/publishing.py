@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import bake
 from .cache import content_changed
-from .models import Reviewed, Status
+from .models import REVIEWED_MODELS, Reviewed, Status
 
 REVIEW_PERIOD = datetime.timedelta(days=365)
 PUBLISH_PERMISSION = "treatments.publish"
@@ -142,11 +142,22 @@ def _copy_children(working, live, relation, publication):
     manager.model.objects.bulk_create(copies)
 
 
+def page_of(row):
+    """The reviewed page a row belongs to (a treatment's step: the treatment, as
+    `child_relations` says); a page is its own."""
+    for model in REVIEWED_MODELS:
+        for name in model.child_relations:
+            relation = model._meta.get_field(name)
+            if isinstance(row, relation.related_model):
+                return getattr(row, relation.field.name)
+    return row
+
+
 def changed(working) -> None:
     """Says that a working version (or one of its rows) was changed by a path
     that does not publish: if it was published, the change now waits for a
     reviewer, and the live version stays as it is."""
-    page = getattr(working, "therapy", working)  # a treatment's row changes its treatment
+    page = page_of(working)
     if page.status == Status.PUBLISHED:
         page.status = Status.IN_REVIEW
         page.save(update_fields=["status"])

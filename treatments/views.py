@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search, structured_data
 from .models import (
@@ -24,26 +24,8 @@ from .models import (
     TherapySideEffect,
     Timing,
     TreatmentStep,
+    page_url,
 )
-
-
-class TranslatedObjectMixin:
-    """A page about one translated object. Its context says in which language
-    the text is shown (`content_language`: French where the translation is
-    missing) and the object itself (`translated_object`): the `alternates` tag
-    asks the view's get_translated_url() for the page's address in each language
-    the object is translated into, for the language switcher and hreflang links."""
-
-    def get_translated_url(self):
-        """The address of this page in the active language."""
-        return self.object.get_absolute_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["translated_object"] = self.object
-        context["content_language"] = self.object.display_language()
-        return context
-
 
 # The medical reviewer shown on a page, fetched with it.
 REVIEWER = "reviewed_by__staff_profile"
@@ -59,13 +41,36 @@ def working(model):
     return model.objects.working()
 
 
-def get_by_slug(queryset, slug):
-    """The object whose slug in the active language is `slug`, or a 404."""
-    own_slug = F(f"slug_{get_language()}")
-    found = queryset.with_slug(slug).order_by(own_slug.asc(nulls_last=True)).first()
-    if found is None:
-        raise Http404("Nothing published has this address.")
-    return found
+class TranslatedObjectMixin:
+    """A page about one translated object, found by its slug in the active language
+    among the view's get_queryset() (which each view declares, from `published` versions;
+    a preview passes `working`). Its context says in which language the text is shown
+    (`content_language`: French where the translation is missing) and the object itself
+    (`translated_object`): the `alternates` tag then asks get_translated_url() for the
+    page's address in each language the object is translated into, for the language
+    switcher and hreflang links."""
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        # A page whose translation is missing answers to the French slug too (with_slug):
+        # an object whose own slug is this one comes first.
+        own_slug = F(f"slug_{get_language()}")
+        found = queryset.with_slug(self.kwargs["slug"]).order_by(own_slug.asc(nulls_last=True))
+        found = found.first()
+        if found is None:
+            raise Http404("Nothing published has this address.")
+        return found
+
+    def get_translated_url(self):
+        """The address of this page in the active language: the same view, with the
+        object's slug in that language."""
+        return page_url(self.request.resolver_match.view_name, self.object.slug)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["translated_object"] = self.object
+        context["content_language"] = self.object.display_language()
+        return context
 
 
 def therapies_by_family(therapies):
@@ -76,17 +81,25 @@ def therapies_by_family(therapies):
     return [(family, members) for family, members in groups.items() if members]
 
 
-class HomeView(TemplateView):
+class TherapiesByFamilyMixin:
+    """The published treatments, grouped by family (`families`)."""
+
+    def get_queryset(self):
+        return Therapy.objects.published()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(families=therapies_by_family(self.object_list), **kwargs)
+
+
+class HomeView(TherapiesByFamilyMixin, ListView):
     template_name = "treatments/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["families"] = therapies_by_family(Therapy.objects.published())
-        context["articles"] = Article.objects.published()  # a query only where it is shown
-        return context
+        # The articles: a query only where the template shows them.
+        return super().get_context_data(articles=Article.objects.published(), **kwargs)
 
 
-class TherapyListView(HomeView):
+class TherapyListView(TherapiesByFamilyMixin, ListView):
     template_name = "treatments/therapy_list.html"
 
 
@@ -98,7 +111,7 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/therapy_detail.html"
     context_object_name = "therapy"
 
-    def page_queryset(self, version):
+    def get_queryset(self, version=published):
         """Everything a treatment's article shows, in a fixed number of queries; of the
         rows it lists, only the columns it shows (a side effect's texts are long, in
         each language), in their own order (the model's would join the treatments)."""
@@ -126,9 +139,6 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
             )
         )
 
-    def get_object(self, queryset=None):
-        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
-
     def get_context_data(self, **kwargs):
         therapy = self.object
         return super().get_context_data(
@@ -148,7 +158,7 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/therapy_side_effects.html"
     context_object_name = "therapy"
 
-    def page_queryset(self, version):
+    def get_queryset(self, version=published):
         rows = version(TherapySideEffect).select_related("side_effect")
         return (
             version(Therapy)
@@ -159,12 +169,6 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
     # The query parameters a page reads, each with the function that gives its canonical
     # value (None: as if absent). The page cache keys on these alone (cache.py).
     query_parameters = {"when": lambda value: value if value in Timing.values else None}
-
-    def get_object(self, queryset=None):
-        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
-
-    def get_translated_url(self):
-        return self.object.get_side_effects_url()
 
     def selected_timing(self):
         """The timing asked for in ?when=, or None for the whole guide."""
@@ -193,12 +197,12 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
         )
 
 
-class SideEffectListView(TemplateView):
+class SideEffectListView(ListView):
     template_name = "treatments/side_effect_list.html"
+    context_object_name = "side_effects"
 
-    def get_context_data(self, **kwargs):
-        side_effects = by_name(SideEffect.objects.published())
-        return super().get_context_data(side_effects=side_effects, **kwargs)
+    def get_queryset(self):
+        return by_name(SideEffect.objects.published())
 
 
 class SideEffectDetailView(TranslatedObjectMixin, DetailView):
@@ -207,16 +211,13 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/side_effect_detail.html"
     context_object_name = "side_effect"
 
-    def page_queryset(self, version):
+    def get_queryset(self, version=published):
         rows = version(TherapySideEffect).select_related("therapy").order_by("therapy__order")
         return (
             version(SideEffect)
             .select_related(REVIEWER)
             .prefetch_related("sources", Prefetch("therapies", queryset=rows))
         )
-
-    def get_object(self, queryset=None):
-        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         side_effect = self.object
@@ -237,23 +238,21 @@ def by_name(objects):
     return sorted(objects, key=lambda item: slugify(item.name))
 
 
-class DiseaseListView(TemplateView):
+class DiseaseListView(ListView):
     template_name = "treatments/disease_list.html"
+    context_object_name = "diseases"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(diseases=Disease.objects.published(), **kwargs)
+    def get_queryset(self):
+        return Disease.objects.published()
 
 
 class DiseaseDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/disease_detail.html"
     context_object_name = "disease"
 
-    def page_queryset(self, version):
+    def get_queryset(self, version=published):
         therapies = Prefetch("therapies", queryset=version(Therapy))
         return version(Disease).select_related(REVIEWER).prefetch_related("sources", therapies)
-
-    def get_object(self, queryset=None):
-        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         crumbs = [(reverse("treatments:disease-list"), _("Blood cancers"))]
@@ -264,19 +263,16 @@ class ArticleDetailView(TranslatedObjectMixin, DetailView):
     template_name = "treatments/article_detail.html"
     context_object_name = "article"
 
-    def page_queryset(self, version):
+    def get_queryset(self, version=published):
         return version(Article).select_related(REVIEWER).prefetch_related("sources")
 
-    def get_object(self, queryset=None):
-        return get_by_slug(self.page_queryset(published), self.kwargs["slug"])
 
-
-class GlossaryView(TemplateView):
+class GlossaryView(ListView):
     template_name = "treatments/glossary.html"
+    context_object_name = "terms"
 
-    def get_context_data(self, **kwargs):
-        terms = by_name(GlossaryTerm.objects.published())
-        return super().get_context_data(terms=terms, **kwargs)
+    def get_queryset(self):
+        return by_name(GlossaryTerm.objects.published())
 
 
 # Translators: example searches offered when a search finds nothing; words of the articles.
@@ -322,12 +318,15 @@ class PreviewMixin:
     """Staff only (the admin wraps it): the working version of a page exactly as
     patients will see it once published, in the language of the address."""
 
+    def get_queryset(self):
+        return super().get_queryset(version=working)
+
     def get_object(self, queryset=None):
-        return get_object_or_404(self.page_queryset(working), pk=self.kwargs["pk"])
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def get_translated_url(self):
-        name = f"admin:treatments_{self.model._meta.model_name}_preview"
-        return reverse(name, args=[self.object.pk, get_language()])
+        match = self.request.resolver_match  # the admin's preview address
+        return reverse(match.view_name, kwargs={**match.kwargs, "language": get_language()})
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)
@@ -340,19 +339,19 @@ class PreviewMixin:
 
 
 class TherapyPreviewView(PreviewMixin, TherapyDetailView):
-    model = Therapy
+    """The preview of a treatment's article."""
 
 
 class SideEffectPreviewView(PreviewMixin, SideEffectDetailView):
-    model = SideEffect
+    """The preview of a side effect's page."""
 
 
 class DiseasePreviewView(PreviewMixin, DiseaseDetailView):
-    model = Disease
+    """The preview of a disease's page."""
 
 
 class ArticlePreviewView(PreviewMixin, ArticleDetailView):
-    model = Article
+    """The preview of an article."""
 
 
 # A figure's image, opened on its own, can run nothing and load nothing.

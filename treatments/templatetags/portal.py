@@ -32,8 +32,9 @@ def _same_page_url(request, language: str) -> str:
 def alternates(context):
     """The same page in each language it really exists in: for the language
     switcher and the hreflang links. A page about an object links to the
-    object's own slug in each language (its view's get_translated_url);
-    other pages translate their URL. The query string is kept."""
+    object's own slug in each language (its view's get_translated_url: the same
+    view with the object's slug in that language); other pages translate their
+    URL. The query string is kept."""
     request = context["request"]
     page_object = context.get("translated_object")
     current = get_language()
