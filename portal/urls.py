@@ -16,4 +16,5 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("treatments.urls")),
+    path("", include("feedback.urls")),
 )
