@@ -305,3 +305,11 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text():
     assert spreadsheet_text("-1+1") == "'-1+1"
     assert spreadsheet_text("@SUM(A1)") == "'@SUM(A1)"
     assert spreadsheet_text("Bien, merci") == "Bien, merci"
+
+
+def test_a_staff_preview_has_the_listen_button_but_no_feedback_form(client):
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", "x"))
+    therapy = Therapy.objects.working().get(key="car-t")
+    html = client.get(f"/admin/treatments/therapy/{therapy.pk}/preview/en/").content.decode()
+    assert "Preview for staff" in html and "<div data-listen hidden>" in html
+    assert "Was this page helpful?" not in html and 'name="page"' not in html
