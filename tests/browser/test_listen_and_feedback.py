@@ -134,6 +134,14 @@ def test_listen_reads_the_page_in_its_language_with_pause_resume_and_stop(
     no_csp_violation(page)
 
 
+def test_french_shown_on_an_english_page_is_read_with_a_french_voice(open_page):
+    """Where the English is missing, the page shows the French marked lang="fr"."""
+    page = open_page(THERAPY["en"], SPEECH_STUB)
+    page.evaluate("document.querySelector('article').lang = 'fr'")
+    page.get_by_role("button", name="Listen to this page").click()
+    assert said(page, 0)["lang"] == "fr-FR"
+
+
 @pytest.mark.parametrize("path", [THERAPY["en"], GUIDE, SIDE_EFFECT])
 def test_listen_is_hidden_where_the_browser_cannot_speak(open_page, path):
     page = open_page(path, NO_SPEECH)
