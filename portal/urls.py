@@ -15,6 +15,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("treatments.urls")),
+    # Before treatments.urls, whose last address (an article's slug) would take "feedback/".
     path("", include("feedback.urls")),
+    path("", include("treatments.urls")),
 )

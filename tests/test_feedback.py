@@ -26,9 +26,10 @@ REMINDER = {
     "fr": "N’écrivez rien de personnel ni de médical",
     "en": "Please write nothing personal or medical",
 }
-CARE_TEAM = {
-    "fr": "le numéro de votre équipe soignante joignable 24\u00a0h/24",
-    "en": "your care team's 24-hour number (on your discharge letter or booklet)",
+# Then whom to call (includes/care_team_phone.html: the ward's number once the service set it).
+CALL = {
+    "fr": "Pour toute question sur vos soins, appelez",
+    "en": "For a question about your care, call",
 }
 
 
@@ -65,7 +66,7 @@ def test_every_article_guide_and_side_effect_page_has_the_form_and_the_listen_bu
         action, page = form_of(html)
         assert action == ("/fr/avis/" if language == "fr" else "/en/feedback/")
         assert page.startswith(f"{kind}:")
-        assert REMINDER[language] in html and CARE_TEAM[language] in html
+        assert REMINDER[language] in html and CALL[language] in html
         assert 'maxlength="500"' in html
         # No token, nothing per visitor: the page is the same for everyone (and cached).
         assert "csrfmiddlewaretoken" not in html
