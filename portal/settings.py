@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # search vectors, GIN indexes (unused on SQLite)
     "simple_history",
     "axes",
+    # Before treatments: its permissions exist when treatments' post_migrate gives the
+    # staff roles theirs (treatments/roles.py).
+    "feedback",
     "treatments",
     "content_translation",
 ]

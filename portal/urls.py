@@ -18,5 +18,7 @@ urlpatterns = [
     path("figures/<str:name>", figure_file, name="figure-file"),
 ]
 urlpatterns += i18n_patterns(
+    # Before treatments.urls, whose last address (an article's slug) would take "feedback/".
+    path("", include("feedback.urls")),
     path("", include("treatments.urls")),
 )

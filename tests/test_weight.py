@@ -1,4 +1,7 @@
-"""A treatment page stays light: HTML + CSS + JS under 60 KB before compression."""
+"""A treatment page stays light: HTML + CSS + JS under 66 KB before compression.
+
+60 KB for the page, plus 6 KB for "Listen to this page" and "Was this page helpful?"
+(issue 16: about 5.5 KB of HTML, CSS and JS on every treatment page)."""
 
 import re
 from pathlib import Path
@@ -11,7 +14,7 @@ from treatments.models import Therapy
 
 pytestmark = pytest.mark.django_db
 
-LIMIT = 60 * 1024
+LIMIT = 66 * 1024
 
 
 def linked_assets(html):
@@ -21,7 +24,7 @@ def linked_assets(html):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_every_treatment_page_weighs_under_60_kb(client, language):
+def test_every_treatment_page_weighs_under_66_kb(client, language):
     for therapy in Therapy.objects.published():
         with override(language):
             html = client.get(therapy.get_absolute_url()).content

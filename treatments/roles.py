@@ -9,12 +9,20 @@ delete only a treatment's rows, which reach patients when the treatment is publi
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from .models import REVIEWED_MODELS, content_models, translated_fields
 
 EDITORS = "Editors"
 REVIEWERS = "Medical reviewers"
 TRANSLATORS = "Translators"
+
+# Permissions of other apps, as (app label, codename): what visitors answered to "Was
+# this page helpful?" is read by those who write and review the pages.
+OTHER_APPS = {
+    EDITORS: [("feedback", "view_answer")],
+    REVIEWERS: [("feedback", "view_answer")],
+}
 
 
 def _codenames(actions, models):
@@ -36,8 +44,11 @@ def ensure_groups(**kwargs):
     """post_migrate receiver: the three groups exist with exactly their permissions."""
     for name, codenames in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=name)
+        others = Q()
+        for app_label, codename in OTHER_APPS.get(name, []):
+            others |= Q(content_type__app_label=app_label, codename=codename)
         permissions = Permission.objects.filter(
-            content_type__app_label="treatments", codename__in=codenames
+            Q(content_type__app_label="treatments", codename__in=codenames) | others
         )
         group.permissions.set(permissions)
 
