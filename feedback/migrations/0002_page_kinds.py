@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0001_initial'),
+        ("feedback", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='answer',
-            name='kind',
-            field=models.CharField(choices=[('therapy', 'treatment'), ('guide', 'side-effects guide'), ('side-effect', 'side effect'), ('disease', 'disease'), ('article', 'article')], max_length=20, verbose_name='kind of page'),
+            model_name="answer",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("therapy", "treatment"),
+                    ("guide", "side-effects guide"),
+                    ("side-effect", "side effect"),
+                    ("disease", "disease"),
+                    ("article", "article"),
+                ],
+                max_length=20,
+                verbose_name="kind of page",
+            ),
         ),
     ]
