@@ -21,7 +21,7 @@ class PageKind(models.TextChoices):
 
 
 class Answer(models.Model):
-    kind = models.CharField(_("kind of page"), max_length=20, choices=PageKind.choices)
+    kind = models.CharField(_("kind of page"), max_length=20, choices=PageKind)
     key = models.SlugField(_("key"), max_length=80)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     helpful = models.BooleanField(_("helpful"))
