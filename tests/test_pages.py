@@ -149,10 +149,15 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
 @pytest.mark.parametrize("size", [1, 12])
 def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(steps=size, side_effects=size, sources=size)
-    # 7: the page cache's check, the treatment, its steps, rows, sources, diseases, the glossary.
+    # The first page after a publish: the content version, the treatment, its steps, rows,
+    # sources, diseases, and the glossary, read once per content version.
     with django_assert_num_queries(7):
         response = client.get(therapy_url(therapy, "en"))
     assert response.status_code == 200
+    assert response.content.decode().count('class="step"') == size
+    # Any other page rendered (another host name: not cached) knows both.
+    with django_assert_num_queries(5):
+        response = client.get(therapy_url(therapy, "en"), HTTP_HOST="localhost")
     assert response.content.decode().count('class="step"') == size
 
 

@@ -71,8 +71,10 @@ def _failed(dependency: str, error: Exception, consequence: str):
 
 
 def reset():
-    """Forget past failures (for tests)."""
+    """Forget past failures and what was computed per content version (for tests)."""
     _retry_after.update(cache=0.0, database=0.0)
+    for memo in _memos:
+        memo.clear()
 
 
 # Publishing --------------------------------------------------------------------------------
@@ -167,6 +169,51 @@ def _current_version(backend, stored):
     else:
         backend.set(VERSION_KEY, (marker, version), VERSION_SECONDS)
     return version
+
+
+def content_version(request=None):
+    """The content version, as the page cache reads it (a cache read, no query, as a
+    rule); None when neither the cache nor the database can tell."""
+    version = getattr(request, "_content_version", None)
+    if version is not None:  # the page cache has just read it
+        return version
+    backend = caches["default"]
+    try:
+        if _available("cache"):
+            try:
+                return _current_version(backend, backend.get(VERSION_KEY))
+            except DatabaseError:
+                raise
+            except Exception as error:
+                _failed("cache", error, "pages are rendered without it")
+        if _available("database"):
+            return _version_in_database()
+    except DatabaseError:
+        pass
+    return None
+
+
+_memos = []
+
+
+def per_content_version(function):
+    """function(*args), computed once per content version in this process: what a page
+    draws from other rows (the glossary) costs no query at each page rendered, and a
+    publish is seen at the next request on every host and worker, as the pages are."""
+    memo = {}
+    _memos.append(memo)
+
+    @functools.wraps(function)
+    def memoized(*args, request=None):
+        version = content_version(request)
+        if version is None:
+            return function(*args)
+        found = memo.get(args)
+        if found is None or found[0] != version:
+            found = memo[args] = (version, function(*args))
+        return found[1]
+
+    return memoized
 
 
 # The key -------------------------------------------------------------------------------------
@@ -300,6 +347,7 @@ class PageCacheMiddleware:
                 use_cache = False
         if entry is not None and entry[0] == version:
             return _serve(request, *entry)
+        request._content_version = version  # for what the page draws per version
 
         response = self.get_response(request)
         if not _cacheable(response):

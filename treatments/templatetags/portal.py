@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
+from ..cache import per_content_version
 from ..glossary import link_glossary_terms
 from ..markdown import french_typography
 from ..models import GlossaryTerm
@@ -81,15 +82,16 @@ def h2_headings(html):
     return [(anchor, unescape(_TAG.sub("", text))) for anchor, text in _H2.findall(html or "")]
 
 
+@per_content_version
+def published_glossary(language):
+    return tuple(GlossaryTerm.objects.for_linking(language))
+
+
 @register.simple_tag(takes_context=True)
 def with_glossary(context, html):
     """A page's article HTML with the first use of each published glossary
     term explained. Linked when the page is rendered, never stored: a changed
     definition shows at the next request, a withdrawn term is linked nowhere.
-    The glossary is read once a request."""
-    request = context["request"]
-    language = get_language()
-    cache = request.__dict__.setdefault("_glossary_entries", {})
-    if language not in cache:
-        cache[language] = GlossaryTerm.objects.for_linking(language)
-    return mark_safe(link_glossary_terms(html, cache[language]))  # noqa: S308 — sanitised HTML
+    The glossary is read once per content version and language, in each process."""
+    glossary = published_glossary(get_language(), request=context["request"])
+    return mark_safe(link_glossary_terms(html, glossary))  # noqa: S308 — sanitised HTML
