@@ -337,3 +337,31 @@ def test_another_worker_s_glossary_change_reaches_this_one(client):
         cache.delete(page_cache.VERSION_KEY)
     html = client.get(PAGE, HTTP_HOST="localhost").content.decode()
     assert _definition_on(html, "relapse") == "Published by another worker."
+
+
+def test_an_editor_s_save_leaves_the_cached_page_and_a_publish_renders_it_again(
+    client, django_assert_num_queries
+):
+    from .builders import make_reviewer
+    from .test_admin_workflow import EDITORS, change_url, form_data, publish_url, staff
+
+    before = client.get(PAGE).content.decode()
+    working = Therapy.objects.working().get(key="car-t")
+    staff(client, EDITORS, "editor")
+    data = form_data(client, working, summary_en="A summary nobody has reviewed yet.")
+    assert client.post(change_url(working), data).status_code == 302
+    step = working.steps.first()
+    step.title_en = "A step nobody has reviewed yet"
+    step.save()
+    working.sources.remove(working.sources.first())
+    client.logout()
+    with django_assert_num_queries(0):  # still a hit: the working version is not online
+        assert client.get(PAGE).content.decode() == before
+
+    client.force_login(make_reviewer())
+    assert client.post(publish_url(working)).status_code == 302
+    client.logout()
+    with django_assert_num_queries(7):  # rendered again, with the version and the glossary
+        html = client.get(PAGE).content.decode()
+    assert "A summary nobody has reviewed yet." in html
+    assert "A step nobody has reviewed yet" in html

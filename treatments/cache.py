@@ -14,7 +14,8 @@ rendered as for an anonymous visitor at its canonical address, so junk costs no
 entry and cannot poison one. Staff previews live under /admin/: never cached.
 
 The content version: ContentChange.changed_at in the database is the source of
-truth; content_changed() moves it. The cache keeps a copy under VERSION_KEY,
+truth; content_changed() moves it when what patients read changes (publishing, withdrawing,
+a release), never for a working version. The cache keeps a copy under VERSION_KEY,
 read in the same round trip as the page; each page is stored under its key with
 the version it was rendered for, so a new version overwrites the old page
 rather than piling up beside it. With Redis (several hosts) a publish deletes
@@ -39,6 +40,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import Error as DatabaseError
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -105,13 +107,40 @@ def _forget_version():
         )
 
 
+def _is_live(instance) -> bool:
+    """Whether patients read this row: a live version, or a row of one (a live treatment's
+    step). When that cannot be told, it is taken as live: a page rendered once too often."""
+    if hasattr(instance, "is_live"):
+        return instance.is_live
+    for field in instance._meta.concrete_fields:
+        if field.many_to_one and hasattr(field.related_model, "is_live"):
+            try:
+                page = getattr(instance, field.name)  # the parent, as a rule already loaded
+            except ObjectDoesNotExist:
+                return True
+            return page is None or page.is_live
+    return True
+
+
+def live_content_changed(sender, instance, **kwargs):
+    """Signal receiver: only a change to what patients read moves the content version.
+    Staff write working versions (the admin, imports, the PO import): the public pages,
+    and the page cache, stay as they are until publishing.publish() or withdraw()."""
+    if _is_live(instance):
+        content_changed(**kwargs)
+
+
 def connect_signals(models):
     for model in models:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{model}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-del-{model}")
+        post_save.connect(
+            live_content_changed, sender=model, dispatch_uid=f"page-cache-save-{model}"
+        )
+        post_delete.connect(
+            live_content_changed, sender=model, dispatch_uid=f"page-cache-del-{model}"
+        )
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                content_changed,
+                live_content_changed,
                 sender=field.remote_field.through,
                 dispatch_uid=f"page-cache-m2m-{model}-{field.name}",
             )
