@@ -22,7 +22,7 @@ from django.utils.translation import override
 
 from . import content_yaml, publishing
 from .content_yaml import shown
-from .limits import MAX_CONTENT_FILE_SIZE, max_length, too_long
+from .limits import MAX_CONTENT_FILE_SIZE, markdown_problem, max_length, too_long
 from .models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
@@ -190,6 +190,9 @@ class Document:
         if limit is not None and len(value) > limit:
             self.problem(path, too_long(len(value), limit))
             return False
+        if field in getattr(model, "markdown_fields", ()) and (problem := markdown_problem(value)):
+            self.problem(path, problem)
+            return False
         return True
 
     def key(self, name, data=None, prefix=""):
@@ -268,6 +271,9 @@ class Document:
         limit = max_length(self.model, field) if self.model else None
         if limit is not None and len(body) > limit:
             self.problem(None, f"the Markdown body is {too_long(len(body), limit)}", self.body_line)
+            return ""
+        if problem := markdown_problem(body):
+            self.problem(None, f"the Markdown body: {problem}", self.body_line)
             return ""
         return body
 
