@@ -365,3 +365,17 @@ def test_an_editor_s_save_leaves_the_cached_page_and_a_publish_renders_it_again(
         html = client.get(PAGE).content.decode()
     assert "A summary nobody has reviewed yet." in html
     assert "A step nobody has reviewed yet" in html
+
+
+def test_a_page_this_process_served_is_not_read_from_the_shared_cache_again(client):
+    first = client.get(PAGE).content
+    backend = caches["default"]
+    with mock.patch.object(backend, "get_many", wraps=backend.get_many) as get_many:
+        assert client.get(PAGE).content == first
+    get_many.assert_called_once_with([page_cache.VERSION_KEY])  # a few bytes, not 40 kB
+    # A new version: the local copy is not served, the page is rendered again.
+    therapy = Therapy.objects.working().get(key="car-t")
+    therapy.summary_en = "Published after the local copy was kept."
+    therapy.save()
+    publishing.publish(therapy)
+    assert "Published after the local copy was kept." in client.get(PAGE).content.decode()
