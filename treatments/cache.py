@@ -35,6 +35,7 @@ import functools
 import hashlib
 import logging
 import os
+import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -353,13 +354,15 @@ def _cacheable(response) -> bool:
 # its next request as before. {key: (version, content, headers)}, least recently used first.
 LOCAL_PAGES = 200
 _local_pages = OrderedDict()
+_local_lock = threading.Lock()  # sync workers have one thread; runserver has several
 
 
 def _keep_local(key, entry):
-    _local_pages[key] = entry
-    _local_pages.move_to_end(key)
-    if len(_local_pages) > LOCAL_PAGES:
-        _local_pages.popitem(last=False)
+    with _local_lock:
+        _local_pages[key] = entry
+        _local_pages.move_to_end(key)
+        if len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
 
 
 def _serve(request, version, content, headers):
