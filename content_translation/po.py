@@ -28,7 +28,7 @@ from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 
 from treatments import publishing
-from treatments.limits import MAX_PO_FILE_SIZE, max_length, too_long
+from treatments.limits import MAX_PO_FILE_SIZE, markdown_problem, max_length, too_long
 from treatments.markdown import image_references
 from treatments.models import Figure
 
@@ -312,13 +312,17 @@ def length_problem(path, translatable, value, entries) -> PoProblem | None:
     """A field that its translation would make longer than the database field
     allows (model field's max_length, or limits.MAX_MARKDOWN_LENGTH): the same
     refusal on SQLite, which would store it whole, and PostgreSQL, which would
-    fail. Named at the field's longest entry in the file."""
+    fail; or Markdown that cannot be rendered in time. Named at the field's
+    longest entry in the file."""
     limit = max_length(type(translatable.obj), translatable.name)
-    if limit is None or len(value) <= limit:
+    if limit is not None and len(value) > limit:
+        message = f"{translatable.id} would be {too_long(len(value), limit)}"
+    elif translatable.markdown and (problem := markdown_problem(value)):
+        message = f"{translatable.id}: {problem}"
+    else:
         return None
     given = [entries[s.context] for s in translatable.segments if s.context in entries]
     entry = max(given, key=lambda entry: len(entry.msgstr))
-    message = f"{translatable.id} would be {too_long(len(value), limit)}"
     return PoProblem(Path(path), entry.linenum or None, entry.msgctxt, message)
 
 

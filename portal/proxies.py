@@ -5,7 +5,8 @@ proxy appends the address it was itself reached from to X-Forwarded-For. That
 header is believed only when the request comes from a trusted proxy
 (settings.TRUSTED_PROXIES, from DJANGO_TRUSTED_PROXIES), and only from the right:
 its left-hand entries are whatever the client chose to write. django-axes counts
-failed logins per address found here (AXES_CLIENT_IP_CALLABLE).
+failed logins per address found here (AXES_CLIENT_IP_CALLABLE). X-Forwarded-Proto
+(settings.SECURE_PROXY_SSL_HEADER) is believed from the same proxies only.
 
 Not django-ipware: it matches its trusted proxies, by string prefix (no networks),
 against the addresses written inside X-Forwarded-For, never against the peer that
@@ -41,3 +42,18 @@ def client_ip(request) -> str | None:
             break
         address = forwarded_for
     return str(address) if address is not None else None
+
+
+def forwarded_proto_from_trusted_proxies(get_response):
+    """First in MIDDLEWARE: the scheme header (SECURE_PROXY_SSL_HEADER) of a peer that is
+    not a trusted proxy is dropped, so that only our proxy can tell Django "this came over
+    HTTPS" (no skipped HTTPS redirect, no https page for a plain-HTTP visitor)."""
+
+    def middleware(request):
+        name = (getattr(settings, "SECURE_PROXY_SSL_HEADER", None) or ("",))[0]
+        peer = request.META.get("REMOTE_ADDR", "")
+        if name in request.META and not _trusted(_address(peer)):
+            del request.META[name]
+        return get_response(request)
+
+    return middleware

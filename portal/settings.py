@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-Proto from a trusted proxy only (DJANGO_TRUSTED_PROXIES, portal/proxies.py).
+    "portal.proxies.forwarded_proto_from_trusted_proxies",
     # For load balancers: before the host check and the HTTPS redirect (portal/health.py).
     "portal.health.HealthCheckMiddleware",
     # Too many query fields: the 400 page, before anything reads request.GET.

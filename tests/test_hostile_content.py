@@ -350,3 +350,63 @@ def test_the_markdown_length_validator_speaks_the_editors_language(language, mes
         with pytest.raises(ValidationError) as error:
             validate_markdown_length("x" * (MAX_MARKDOWN_LENGTH + 1))
         assert message in error.value.messages[0]
+
+
+# --- Markdown that Python-Markdown cannot render in linear time -----------------------------
+
+NOT_RENDERED = "its Markdown cannot be rendered within 2 s"
+BRACKETS = "[" * 20_000  # 149 s to render, before the limit
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (FR, "A short article.", BRACKETS, f"{FR}, line 13: the Markdown body: {NOT_RENDERED}"),
+        ("side-effects/fatigue/en.md", "self_care: '- Rest.'", f"self_care: '{BRACKETS}'",
+         f"side-effects/fatigue/en.md, line 5, field 'self_care': {NOT_RENDERED}"),
+    ],
+)  # fmt: skip
+def test_markdown_that_cannot_be_rendered_in_time_is_refused_with_its_field(
+    small, file, old, new, message
+):
+    edit(small / file, old, new)
+    with bounded(seconds=20, megabytes=200):
+        problems = refused(small)
+    assert any(message in line for line in problems), problems
+
+
+def test_a_po_translation_that_cannot_be_rendered_in_time_is_refused(tmp_path):
+    path = tmp_path / "content.po"
+    po = export_po(path)
+    entry = next(e for e in po if e.msgctxt.startswith("therapy:car-t:body:") and len(e.msgid) > 80)
+    entry.msgstr = BRACKETS
+    po.save()
+    line = polib.pofile(str(path)).find(entry.msgctxt, by="msgctxt").linenum
+    with bounded(seconds=30, megabytes=400):
+        message = import_refused(path)
+    assert f"line {line}, entry '{entry.msgctxt}': therapy:car-t:body: {NOT_RENDERED}" in message
+    assert not Therapy.objects.working().get(key="car-t").body_en.startswith("[[[")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The formatting of this text is too complex to be shown (for instance thousands"),
+        ("fr", "La mise en forme de ce texte est trop complexe pour être affichée (par exemple"),
+    ],
+)
+def test_the_admin_refuses_markdown_it_cannot_render_in_the_editors_language(
+    client, language, message
+):
+    from .builders import make_reviewer
+    from .test_admin_workflow import change_url, form_data
+
+    therapy = Therapy.objects.working().get(key="car-t")
+    client.force_login(make_reviewer())
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    data = form_data(client, therapy, body_en=BRACKETS)
+    response = client.post(change_url(therapy), data)  # within seconds (149 s before)
+    assert response.status_code == 200  # the form again, with the error at the field
+    assert message in response.content.decode()
+    therapy.refresh_from_db()
+    assert not therapy.body_en.startswith("[[[")

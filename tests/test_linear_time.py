@@ -6,8 +6,9 @@ import time
 
 import pytest
 
+from treatments import markdown
 from treatments.glossary import link_glossary_terms
-from treatments.markdown import french_typography, render_markdown
+from treatments.markdown import MarkdownTooComplex, french_typography, render_markdown
 from treatments.models import GlossaryTerm, Therapy
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,31 @@ def test_french_typography_of_1_mb_of_hostile_plain_text_is_within_the_bound():
 
     assert seconds < BOUND_SECONDS, f"{seconds:.1f} s for 1 MB"
     assert "Pourquoi\u202f? Voici\u00a0: «\u00a0oui\u00a0»\u202f; non\u202f!" in result
+
+
+# What Python-Markdown renders in quadratic time or worse ("[" * 20_000 took 149 s; at
+# 200 kB, "*a", "\\", nested quotes and lists each took more than 10 s).
+PATHOLOGICAL = {
+    "[": "[", "[](": "[](", "![": "![", "[a](": "[a](", "<a ": "<a ", "*a": "*a", "**a": "**a",
+    "\\": "\\", ">": ">", "- ": "- ", "1. ": "1. ", "> nested": "> x\n>", "  - ": "  - x\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_200_kb_of_pathological_markdown_gives_html_or_a_refusal_within_the_bound(
+    name, monkeypatch
+):
+    monkeypatch.setattr(markdown, "RENDER_CPU_SECONDS", 0.5)  # the suite's time, not the rule
+    fragment = PATHOLOGICAL[name]
+    text = fragment * (200_000 // len(fragment))
+
+    def render():
+        try:
+            return render_markdown(text, "fr")
+        except MarkdownTooComplex:
+            return None
+
+    seconds, html = cpu_seconds(render)
+
+    assert seconds < BOUND_SECONDS, f"{seconds:.1f} s for 200 kB of {name!r}"
+    assert html is None or "<script" not in html

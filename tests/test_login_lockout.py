@@ -146,3 +146,25 @@ def test_trusted_proxies_come_from_the_environment_as_addresses_or_networks():
     )
     assert wrong.returncode != 0
     assert "DJANGO_TRUSTED_PROXIES: '10.1.2.300' does not appear to be" in wrong.stderr
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "answer"),
+    [
+        ("127.0.0.1", 200),  # our reverse proxy says the visitor came over HTTPS
+        ("203.0.113.9", 301),  # anyone else: the header is ignored, the visitor is redirected
+    ],
+)
+def test_x_forwarded_proto_is_believed_from_trusted_proxies_only(
+    client, settings, remote_addr, answer
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get(
+        "/en/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost"
+    )
+    assert response.status_code == answer
+    if answer == 301:
+        assert response["Location"] == "https://localhost/en/"
+    else:
+        assert '<link rel="canonical" href="https://localhost/en/"' in response.content.decode()

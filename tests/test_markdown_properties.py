@@ -3,18 +3,22 @@ sanitised HTML, with no exception, within the deadline of the Hypothesis profile
 (tests/conftest.py); the linear-time matching gives what the plain regexes define."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from treatments import markdown
 from treatments.glossary import _matcher, link_glossary_terms
 from treatments.markdown import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,
     TEMPLATE_ID_PREFIX,
+    MarkdownTooComplex,
     french_typography,
     render_markdown,
 )
@@ -89,6 +93,31 @@ def test_any_markdown_gives_sanitised_html(text, language):
 @given(text=st.text(max_size=200), language=st.sampled_from(["fr", "en"]))
 def test_any_text_at_all_gives_sanitised_html(text, language):
     assert_sanitised(render_markdown(text, language))
+
+
+# What Python-Markdown renders in quadratic time or worse, repeated thousands of times.
+PATHOLOGICAL_FRAGMENTS = [
+    "[", "](", "[](", "![", "[a](", "<a ", "*a", "**a", "_a", "\\", ">", "> x\n>", "- ", "1. ",
+    "  - x\n", "`", "<", "&", "|", "(",
+]  # fmt: skip
+pathological_texts = st.tuples(
+    st.lists(st.sampled_from(PATHOLOGICAL_FRAGMENTS), min_size=1, max_size=3),
+    st.integers(min_value=1, max_value=20_000),
+    markdown_texts,
+).map(lambda drawn: (drawn[2] + "".join(drawn[0]) * drawn[1])[:200_000])
+
+
+@settings(deadline=timedelta(seconds=5), max_examples=20)
+@given(text=pathological_texts, language=st.sampled_from(["fr", "en"]))
+def test_pathological_markdown_gives_sanitised_html_or_a_refusal_in_bounded_time(text, language):
+    """Within the deadline: Python-Markdown's conversion is stopped after its CPU budget
+    (a short one here, for the suite's time: the rule is tested in test_hostile_content)."""
+    with mock.patch.object(markdown, "RENDER_CPU_SECONDS", 0.3):
+        try:
+            html = render_markdown(text, language)
+        except MarkdownTooComplex:
+            return
+    assert_sanitised(html)
 
 
 # French typography ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from treatments import cache as page_cache
 from treatments import publishing
-from treatments.models import ContentChange, SideEffect, Therapy
+from treatments.models import ContentChange, GlossaryTerm, SideEffect, Therapy
 from treatments.views import TherapyDetailView
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,7 @@ def test_a_search_is_cached_per_query_as_the_page_shows_it(client):
 
 @pytest.mark.parametrize("host", ["127.0.0.1:9999", "localhost:1", "127.0.0.1.", "LOCALHOST"])
 def test_another_port_or_spelling_of_the_host_creates_no_entry(client, host):
+    client.get(PAGE, HTTP_HOST="localhost")  # the page and the content version: cached
     count = entries()
     for _ in range(3):
         response = client.get(PAGE, HTTP_HOST=host)
@@ -295,3 +296,86 @@ def test_a_stopped_redis_means_pages_rendered_without_it(client, settings, caplo
     publishing.publish(therapy)
     page_cache.reset()
     assert "Saved while Redis was down." in client.get(PAGE).content.decode()
+
+
+def _definition_on(page_html, slug):
+    found = re.search(rf'<span id="page-g-{slug}" role="tooltip">([^<]*)</span>', page_html)
+    return found and found.group(1)
+
+
+def test_the_glossary_is_read_once_per_content_version(client, django_assert_num_queries):
+    client.get(PAGE)
+    # Another page, not cached: the treatment's queries, neither the version nor the glossary.
+    with django_assert_num_queries(5):
+        html = client.get(PAGE, HTTP_HOST="localhost").content.decode()
+    assert _definition_on(html, "relapse").startswith("The return of the disease")
+
+
+def test_a_published_glossary_term_reaches_every_page_at_once(client):
+    assert _definition_on(client.get(PAGE).content.decode(), "relapse")
+    term = GlossaryTerm.objects.working().get(key="relapse")
+    term.definition_en = "When the illness comes back."
+    term.save()
+    # A working version: the public page still explains the published definition.
+    assert _definition_on(client.get(PAGE).content.decode(), "relapse").startswith("The return")
+    publishing.publish(term)
+    assert _definition_on(client.get(PAGE).content.decode(), "relapse") == (
+        "When the illness comes back."
+    )
+
+
+def test_another_worker_s_glossary_change_reaches_this_one(client):
+    """The glossary this process keeps is read again when another process moved the version."""
+    client.get(PAGE)
+    GlossaryTerm.objects.published().filter(key="relapse").update(
+        definition_html_en="<p>Published by another worker.</p>"
+    )
+    ContentChange.objects.filter(pk=1).update(changed_at="2030-01-01T00:00:00Z")
+    if isinstance(caches["default"], LocMemCache):
+        page_cache._touch_marker()
+    else:
+        cache.delete(page_cache.VERSION_KEY)
+    html = client.get(PAGE, HTTP_HOST="localhost").content.decode()
+    assert _definition_on(html, "relapse") == "Published by another worker."
+
+
+def test_an_editor_s_save_leaves_the_cached_page_and_a_publish_renders_it_again(
+    client, django_assert_num_queries
+):
+    from .builders import make_reviewer
+    from .test_admin_workflow import EDITORS, change_url, form_data, publish_url, staff
+
+    before = client.get(PAGE).content.decode()
+    working = Therapy.objects.working().get(key="car-t")
+    staff(client, EDITORS, "editor")
+    data = form_data(client, working, summary_en="A summary nobody has reviewed yet.")
+    assert client.post(change_url(working), data).status_code == 302
+    step = working.steps.first()
+    step.title_en = "A step nobody has reviewed yet"
+    step.save()
+    working.sources.remove(working.sources.first())
+    client.logout()
+    with django_assert_num_queries(0):  # still a hit: the working version is not online
+        assert client.get(PAGE).content.decode() == before
+
+    client.force_login(make_reviewer())
+    assert client.post(publish_url(working)).status_code == 302
+    client.logout()
+    with django_assert_num_queries(7):  # rendered again, with the version and the glossary
+        html = client.get(PAGE).content.decode()
+    assert "A summary nobody has reviewed yet." in html
+    assert "A step nobody has reviewed yet" in html
+
+
+def test_a_page_this_process_served_is_not_read_from_the_shared_cache_again(client):
+    first = client.get(PAGE).content
+    backend = caches["default"]
+    with mock.patch.object(backend, "get_many", wraps=backend.get_many) as get_many:
+        assert client.get(PAGE).content == first
+    get_many.assert_called_once_with([page_cache.VERSION_KEY])  # a few bytes, not 40 kB
+    # A new version: the local copy is not served, the page is rendered again.
+    therapy = Therapy.objects.working().get(key="car-t")
+    therapy.summary_en = "Published after the local copy was kept."
+    therapy.save()
+    publishing.publish(therapy)
+    assert "Published after the local copy was kept." in client.get(PAGE).content.decode()

@@ -155,15 +155,23 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
 @pytest.mark.parametrize("size", [1, 12])
 def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(steps=size, side_effects=size, sources=size)
-    # 7: the page cache's check, the treatment, its steps, rows, sources, diseases, the glossary.
-    with django_assert_num_queries(9):  # 7, the service's numbers, the articles it links to
+    # The first page after a publish: the content version, the treatment, its steps, rows,
+    # sources, diseases, articles, and the glossary and the service's numbers, read once per
+    # content version.
+    with django_assert_num_queries(9):
         response = client.get(therapy_url(therapy, "en"))
     assert response.status_code == 200
+    assert response.content.decode().count('class="step"') == size
+    # Any other page rendered (another host name: not cached) knows the version, the
+    # glossary and the service.
+    with django_assert_num_queries(6):
+        response = client.get(therapy_url(therapy, "en"), HTTP_HOST="localhost")
     assert response.content.decode().count('class="step"') == size
 
 
 def test_home_page_query_count(client, django_assert_num_queries):
-    with django_assert_num_queries(4):  # 2, the service's numbers, the articles
+    # The content version, the treatments, the articles, the service's numbers.
+    with django_assert_num_queries(4):
         assert client.get(reverse("treatments:home")).status_code == 200
 
 

@@ -18,6 +18,7 @@ class DiseaseSheetView(DiseaseDetailView):
 
 
 urlpatterns = i18n_patterns(
+    path("", include("feedback.urls")),
     path("", include("treatments.urls")),
     path("sheet/<slug:slug>/", DiseaseSheetView.as_view(), name="disease-sheet"),
 )

@@ -24,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import figures, publishing
 from .diff import version_diff
-from .limits import validate_markdown_length
+from .limits import validate_markdown, validate_markdown_length
 from .models import (
     LANGUAGE_CODES,
     Article,
@@ -110,7 +110,9 @@ class LimitedTexts:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.TextField) and formfield is not None:
-            formfield.validators.append(validate_markdown_length)
+            name = getattr(db_field, "translated_field", db_field).name  # body_fr: body
+            markdown = name in getattr(db_field.model, "markdown_fields", ())
+            formfield.validators.append(validate_markdown if markdown else validate_markdown_length)
             formfield.validators.append(figures.validate_markdown_images)
         return formfield
 

@@ -23,7 +23,13 @@ from django.utils.translation import override
 
 from . import content_yaml, figures, publishing
 from .content_yaml import shown
-from .limits import MAX_CONTENT_FILE_SIZE, key_points_problem, max_length, too_long
+from .limits import (
+    MAX_CONTENT_FILE_SIZE,
+    key_points_problem,
+    markdown_problem,
+    max_length,
+    too_long,
+)
 from .markdown import image_references
 from .models import (
     LANGUAGE_CODES,
@@ -201,6 +207,9 @@ class Document:
         if limit is not None and len(value) > limit:
             self.problem(path, too_long(len(value), limit))
             return False
+        if field in getattr(model, "markdown_fields", ()) and (problem := markdown_problem(value)):
+            self.problem(path, problem)
+            return False
         return True
 
     def key_points(self):
@@ -289,6 +298,9 @@ class Document:
         limit = max_length(self.model, field) if self.model else None
         if limit is not None and len(body) > limit:
             self.problem(None, f"the Markdown body is {too_long(len(body), limit)}", self.body_line)
+            return ""
+        if problem := markdown_problem(body):
+            self.problem(None, f"the Markdown body: {problem}", self.body_line)
             return ""
         self.check_images(None, body)
         return body

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .markdown import RENDER_CPU_SECONDS, MarkdownTooComplex, render_markdown
+
 MAX_MARKDOWN_LENGTH = 200_000  # characters in one text field (200 kB of plain text)
 MAX_CONTENT_FILE_SIZE = 2_000_000  # bytes of one file of content/ (today's largest: 26 kB)
 MAX_PO_FILE_SIZE = 20_000_000  # bytes of a content PO file (today's: 0.9 MB)
@@ -80,4 +82,31 @@ def validate_key_points(value: str) -> None:
             _("Key points are a Markdown list of %(fewest)s to %(most)s items (“- …”)."),
             code="key_points",
             params={"fewest": fewest, "most": most},
+        )
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why the text cannot be rendered (for the operator, in English), or None: the
+    content reader and the PO import ask before anything is saved."""
+    try:
+        render_markdown(text, "en")
+    except MarkdownTooComplex:
+        return (
+            f"its Markdown cannot be rendered within {RENDER_CPU_SECONDS:g} s (thousands of"
+            " '[', '*' or '\\\\' in a row, or lists or quotes nested hundreds deep?): simplify it"
+        )
+    return None
+
+
+def validate_markdown(value: str) -> None:
+    """For the admin's Markdown fields: what the reader and the PO import refuse."""
+    validate_markdown_length(value)
+    if value and markdown_problem(value):
+        raise ValidationError(
+            _(
+                "The formatting of this text is too complex to be shown (for instance "
+                "thousands of “[” or “*” in a row, or lists or quotes nested very deep). "
+                "Simplify its formatting."
+            ),
+            code="markdown_too_complex",
         )

@@ -7,6 +7,9 @@ the in-page table of contents; French text gets its non-breaking spaces.
 """
 
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from html import unescape
 from xml.etree import ElementTree
 
@@ -86,6 +89,40 @@ def _toc_ids(tokens) -> set[str]:
     }
 
 
+# Python-Markdown is quadratic or worse on some texts ("[" * 20_000 took 149 s; "*a" or
+# "\\" repeated, lists or quotes nested thousands deep): no cheap check finds them all, so
+# its conversion gets a budget of CPU time. Today's longest article takes about 25 ms.
+RENDER_CPU_SECONDS = 2.0
+
+
+class MarkdownTooComplex(ValueError):
+    """Python-Markdown could not convert the text within RENDER_CPU_SECONDS."""
+
+
+@contextmanager
+def _cpu_limit(seconds: float):
+    """Raises MarkdownTooComplex in the block once it has used `seconds` of CPU time.
+    A signal reaches the main thread only: gunicorn's sync workers, commands and tests
+    run there; a threaded development server renders without the limit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    running = True
+
+    def stop(signum, frame):
+        if running:
+            raise MarkdownTooComplex(f"not converted within {seconds:g} s of CPU time")
+
+    previous = signal.signal(signal.SIGPROF, stop)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        running = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
 class _FigureImages(Treeprocessor):
     """Every Markdown image is taken out of the text: `![](figure:key)` leaves a
     figure placeholder after its paragraph, any other image nothing. Both are
@@ -155,7 +192,8 @@ def image_references(text: str) -> tuple[list[str], list[str]]:
     if "![" not in text and "<" not in text:
         return [], []  # no image can be there: no Markdown work
     converter = _converter()
-    html = converter.convert(text)
+    with _cpu_limit(RENDER_CPU_SECONDS):
+        html = converter.convert(text)
     raw = ["<img>"] * len(_RAW_IMAGE.findall(text))
     # A raw <figure data-figure="key"> places a figure too, as the sanitiser keeps it.
     keys = [*converter.figure_keys, *_PLACED.findall(html)]
@@ -163,8 +201,11 @@ def image_references(text: str) -> tuple[list[str], list[str]]:
 
 
 def render_markdown(text: str, language: str) -> str:
+    """Sanitised HTML; MarkdownTooComplex when Python-Markdown cannot convert it in time
+    (limits.markdown_problem() tells editors before anything is saved)."""
     converter = _converter()
-    html = converter.convert(text)
+    with _cpu_limit(RENDER_CPU_SECONDS):
+        html = converter.convert(text)
     # The page title is the only <h1>: a "# heading" in an article becomes <h2>.
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     # Only the ids the table of contents made for Markdown headings are kept:

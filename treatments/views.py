@@ -11,10 +11,10 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search, structured_data
+from .context_processors import live_service
 from .models import (
     ONSET_TIMING,
     Article,
-    CareService,
     Disease,
     Family,
     FigureFile,
@@ -309,7 +309,7 @@ class ContactView(TemplateView):
     template_name = "treatments/contact.html"
 
     def get_context_data(self, **kwargs):
-        service = CareService.objects.published().first()
+        service = live_service(self.request)
         data = structured_data.organization(service) if service else ""
         return super().get_context_data(care_service=service, structured_data=data, **kwargs)
 

@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
+from ..cache import per_content_version
 from ..figures import figure_markup, has_figures, place_figures
 from ..glossary import link_glossary_terms
 from ..markdown import french_typography
@@ -90,36 +91,40 @@ def h2_headings(html):
     return [(anchor, unescape(_TAG.sub("", text))) for anchor, text in _H2.findall(html or "")]
 
 
+@per_content_version
+def published_glossary(language):
+    return tuple(GlossaryTerm.objects.for_linking(language))
+
+
 @register.simple_tag(takes_context=True)
 def with_glossary(context, html):
     """A page's article HTML with the first use of each published glossary
     term explained. Linked when the page is rendered, never stored: a changed
     definition shows at the next request, a withdrawn term is linked nowhere.
-    The glossary is read once a request."""
-    request = context["request"]
+    The glossary is read once per content version and language, in each process."""
     language = get_language()
-    cache = request.__dict__.setdefault("_glossary_entries", {})
-    if language not in cache:
-        cache[language] = GlossaryTerm.objects.for_linking(language)
-    html = link_glossary_terms(html, cache[language])
+    html = link_glossary_terms(html, published_glossary(language, request=context["request"]))
     if has_figures(html):
         html = place_figures(html, _page_figures(context, language))
     return mark_safe(html)  # noqa: S308 — sanitised HTML and escaped figure markup
 
 
 def _page_figures(context, language) -> dict:
-    """{key: markup} of the figures a page may show, read once a request (one
-    query, however many figures): the published ones, or in a staff preview
-    the working ones, as they will be once published."""
-    request = context["request"]
-    preview = bool(context.get("preview"))
-    cache = request.__dict__.setdefault("_figures", {})
-    if (preview, language) not in cache:
-        figures = Figure.objects.working() if preview else Figure.objects.published()
-        figures = figures.select_related("image_fr", "image_en").defer(
-            "image_fr__data", "image_en__data"
-        )
-        cache[(preview, language)] = {
-            figure.key: figure_markup(figure, language) for figure in figures
-        }
-    return cache[(preview, language)]
+    """{key: markup} of the figures a page may show: the published ones, read once per
+    content version and language in each process; in a staff preview the working ones,
+    as they will be once published (one query, however many figures)."""
+    if context.get("preview"):
+        return _figure_markups(Figure.objects.working(), language)
+    return _published_figures(language, request=context["request"])
+
+
+def _figure_markups(figures, language) -> dict:
+    figures = figures.select_related("image_fr", "image_en").defer(
+        "image_fr__data", "image_en__data"
+    )
+    return {figure.key: figure_markup(figure, language) for figure in figures}
+
+
+@per_content_version
+def _published_figures(language) -> dict:
+    return _figure_markups(Figure.objects.published(), language)
