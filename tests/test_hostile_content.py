@@ -361,7 +361,7 @@ BRACKETS = "[" * 20_000  # 149 s to render, before the limit
 @pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
-        (FR, "A short article.", BRACKETS, f"{FR}, line 13: the Markdown body: {NOT_RENDERED}"),
+        (FR, "A short article.", BRACKETS, f"{FR}, line 14: the Markdown body: {NOT_RENDERED}"),
         ("side-effects/fatigue/en.md", "self_care: '- Rest.'", f"self_care: '{BRACKETS}'",
          f"side-effects/fatigue/en.md, line 5, field 'self_care': {NOT_RENDERED}"),
     ],

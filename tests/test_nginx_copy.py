@@ -80,9 +80,10 @@ def test_nginx_serves_the_copy_as_the_application_serves_the_site(nginx):
     for address in ("/robots.txt", "/sitemap.xml"):
         same(port, address, [*SECURITY, "Content-Type", "X-Robots-Tag"])
     # A missing page, in the language of its address or of the browser.
-    for address in ("/fr/no-such-page/", "/en/no/such/page/", "/fr/404.html"):
+    for address in ("/fr/no/such-page/", "/en/no/such/page/", "/fr/404.html"):
         same(port, address, [*SECURITY, "Content-Type", "Content-Language"])
-    # What a copy cannot hold: the application's 404 of a treatment address links the same
+    # What a copy cannot hold: the application's 404 of a treatment or article address (such
+    # as /fr/no-such-page/, which could be an article) links the same
     # address in the other language; the baked 404 links the other home page.
     ours, body = from_nginx(port, "/en/treatments/no-such-treatment/")
     assert ours.status == 404 and body == (site / "en/404.html").read_bytes()

@@ -132,6 +132,7 @@ def test_another_port_or_spelling_of_the_host_creates_no_entry(client, host):
 
 
 def test_an_unknown_host_is_refused_and_creates_no_entry(client):
+    client.get(PAGE)  # the content version is in the cache (the 400 page reads it too)
     count = entries()
     assert client.get(PAGE, HTTP_HOST="evil.example").status_code == 400
     assert entries() == count
@@ -305,8 +306,9 @@ def _definition_on(page_html, slug):
 
 def test_the_glossary_is_read_once_per_content_version(client, django_assert_num_queries):
     client.get(PAGE)
-    # Another page, not cached: the treatment's queries, neither the version nor the glossary.
-    with django_assert_num_queries(5):
+    # Another page, not cached: the treatment's queries (with its articles), neither the version
+    # nor the glossary.
+    with django_assert_num_queries(6):
         html = client.get(PAGE, HTTP_HOST="localhost").content.decode()
     assert _definition_on(html, "relapse").startswith("The return of the disease")
 
@@ -361,7 +363,9 @@ def test_an_editor_s_save_leaves_the_cached_page_and_a_publish_renders_it_again(
     client.force_login(make_reviewer())
     assert client.post(publish_url(working)).status_code == 302
     client.logout()
-    with django_assert_num_queries(7):  # rendered again, with the version and the glossary
+    # Rendered again: the version, the treatment's 6 queries, the glossary, the figures and
+    # the service's numbers, read once per content version.
+    with django_assert_num_queries(10):
         html = client.get(PAGE).content.decode()
     assert "A summary nobody has reviewed yet." in html
     assert "A step nobody has reviewed yet" in html

@@ -12,6 +12,7 @@ Layout of the copy (docs/nginx-static-copy.conf serves it):
     fr/404.html, en/404.html                   the "page not found" page of each language
     robots.txt, sitemap.xml
     static/...                                 the hashed static files
+    figures/<sha256>.<ext>                     the published figures' images (and smaller copies)
     bake-manifest.json                         {file: SHA-256} of every file above
 Each text file has its .gz and .br beside it.
 
@@ -42,7 +43,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from .models import Therapy, Timing
+from .models import Figure, FigureFile, Therapy, Timing
 from .sitemaps import SITEMAPS
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,21 @@ def static_files() -> dict[str, bytes]:
     return files
 
 
+def figure_files() -> dict[str, bytes]:
+    """{file: content} of the images of the published figures and their smaller copies,
+    under the addresses the pages use (/figures/<hash>.<ext>)."""
+    names = set()
+    for figure in Figure.objects.published().select_related("image_fr", "image_en"):
+        for image in (figure.image_fr, figure.image_en):
+            if image is not None:
+                names |= {image.name, *(name for _width, _height, name in image.variants)}
+    hashes = [name.partition(".")[0] for name in names]
+    return {
+        f"figures/{image.name}": bytes(image.data)
+        for image in FigureFile.objects.filter(sha256__in=hashes)
+    }
+
+
 # Writing ------------------------------------------------------------------------------------
 
 
@@ -225,6 +241,7 @@ def bake(output) -> Report:
         # PostgreSQL).
         with transaction.atomic():
             files.update(render_pages())
+            files.update(figure_files())
         return _write(output, files)
 
 
