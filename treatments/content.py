@@ -36,10 +36,13 @@ from .models import (
     SideEffect,
     Source,
     Status,
+    Symptom,
+    SymptomContext,
     SynonymGroup,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
+    raises_or_keeps,
 )
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -283,6 +286,7 @@ class Content:
     therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "steps", …}
     diseases: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
     synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
+    symptoms: dict = field(default_factory=dict)  # key -> {"fields", "sources", "contexts"}
 
 
 def _localized(values: dict, language: str) -> dict:
@@ -295,6 +299,8 @@ class ContentReader:
         self.problems = []
         self.content = Content()
         self.unread = {}  # "source", "side effect", "treatment" -> keys whose files have problems
+        # (document, field, treatment key) of each symptom context, checked once treatments are read
+        self.context_therapies = []
 
     def display(self, path: Path) -> Path:
         try:
@@ -313,8 +319,10 @@ class ContentReader:
             raise ContentErrors([Problem(self.root, None, None, "no such content folder")])
         self.read_sources()
         self.read_glossary()
+        self.read_symptoms()
         self.read_side_effects()
         self.read_therapies()
+        self.check_context_therapies()
         self.read_diseases()
         self.read_synonyms()
         self.check_unique_slugs()
@@ -426,6 +434,85 @@ class ContentReader:
                 fields.update(self.read_review(meta))
                 self.content.side_effects[key] = {"fields": fields, "sources": sources}
         self.note_unread("side effect", entries, self.content.side_effects)
+
+    # symptoms/<key>/{symptom.yaml, fr.md, en.md}: the triage table
+    def read_symptoms(self):
+        entries = self.keyed_entries(self.root / "symptoms", Symptom, directories=True)
+        for key, folder in entries:
+            self.check_folder_files(folder, {"symptom.yaml", *self.language_files()})
+            meta_path = folder / "symptom.yaml"
+            if not meta_path.is_file():
+                self.missing(meta_path)
+                continue
+            meta = self.document(meta_path, Symptom)
+            if not meta.ok:
+                continue
+            meta.check_fields({"tier", "order", "sources", "contexts", *REVIEW_FIELDS})
+            tier = meta.choice("tier", Action)
+            sources = self.key_list(meta, "sources", self.content.sources, "source")
+            if not meta.data.get("sources"):
+                meta.problem("sources", "at least one source must set this tier")
+            symptom = {
+                "fields": {"tier": tier, "order": meta.integer("order"), **self.read_review(meta)},
+                "sources": sources,
+                "contexts": self.read_symptom_contexts(meta, tier),
+            }
+            documents = self.language_documents(folder, Symptom)
+            for language, doc in documents.items():
+                if not doc.ok:
+                    continue
+                doc.check_fields({"name", "threshold", "what_to_do", "contexts"})
+                if doc.body.strip():
+                    doc.problem(None, "front matter only: no text after ---", doc.body_line)
+                values = {
+                    "name": doc.text("name"),
+                    "threshold": doc.text("threshold", required=False),
+                    "what_to_do": doc.text("what_to_do"),
+                }
+                symptom["fields"].update(_localized(values, language))
+                self.read_keyed_texts(
+                    doc, "contexts", symptom["contexts"], language, {"note": True},
+                    SymptomContext, meta.ok, listed_in="symptom.yaml",
+                )  # fmt: skip
+            if meta.ok and self.complete(documents):
+                self.content.symptoms[key] = symptom
+        self.note_unread("symptom", entries, self.content.symptoms)
+
+    def read_symptom_contexts(self, meta, tier) -> dict:
+        """The treatments that raise this symptom's tier: {treatment key: values}."""
+        rows = meta.data.get("contexts") or []
+        if not isinstance(rows, list):
+            meta.problem("contexts", "must be a list of treatments, each with therapy and tier")
+            return {}
+        contexts = {}
+        for index, row in enumerate(rows):
+            prefix = f"contexts[{index}]"
+            if not isinstance(row, dict):
+                meta.problem(prefix, "must be a mapping with therapy and tier")
+                continue
+            meta.check_fields({"therapy", "tier"}, prefix, row)
+            therapy = meta.text("therapy", data=row, prefix=prefix, model=SymptomContext,
+                                field="therapy_key")  # fmt: skip
+            raised = meta.choice("tier", Action, row, prefix, SymptomContext)
+            if raised and tier and not raises_or_keeps(tier, raised):
+                meta.problem(
+                    f"{prefix}.tier",
+                    f"'{raised}' is less urgent than the symptom's tier '{tier}': "
+                    "a treatment may raise a symptom's tier, never lower it",
+                )
+            if therapy in contexts:
+                meta.problem(f"{prefix}.therapy", f"'{therapy}' is listed twice")
+            elif therapy:
+                contexts[therapy] = {"tier": raised, "order": index}
+                self.context_therapies.append((meta, f"{prefix}.therapy", therapy))
+        return contexts
+
+    def check_context_therapies(self):
+        for meta, path, therapy in self.context_therapies:
+            if therapy in self.unread.get("treatment", ()):
+                meta.problem(path, unreadable(therapy, "treatment"), consequence=True)
+            elif therapy not in self.content.therapies:
+                meta.problem(path, f"'{shown(therapy)}' is not a known treatment")
 
     # glossary/<key>/{fr.md, en.md}
     def read_glossary(self):
@@ -651,7 +738,9 @@ class ContentReader:
             meta_ok,
         )
 
-    def read_keyed_texts(self, doc, name, expected, language, texts, model, meta_ok):
+    def read_keyed_texts(
+        self, doc, name, expected, language, texts, model, meta_ok, listed_in="therapy.yaml"
+    ):
         """The per-language texts of steps or side-effect rows: one entry for
         each key of therapy.yaml, no more, no less. Where therapy.yaml has
         problems, a mismatch is likely one of their consequences."""
@@ -660,7 +749,7 @@ class ContentReader:
             if key not in given:
                 doc.problem(
                     name,
-                    f"'{key}' (listed in therapy.yaml) has no entry here",
+                    f"'{key}' (listed in {listed_in}) has no entry here",
                     consequence=not meta_ok,
                 )
         for key, entry in given.items():
@@ -668,7 +757,7 @@ class ContentReader:
             if key not in expected:
                 doc.problem(
                     prefix,
-                    f"'{shown(key)}' is not listed in therapy.yaml",
+                    f"'{shown(key)}' is not listed in {listed_in}",
                     consequence=not meta_ok,
                 )
                 continue
@@ -796,9 +885,10 @@ def links(objects: dict, keys: list):
     return set_links
 
 
-def rows(model, lookup_field: str, values_by_key: dict):
-    """Sets a treatment's rows (steps, side-effect rows): the file is the whole truth."""
-    return lambda owner, _name: _set_rows(model, {"therapy": owner}, values_by_key, lookup_field)
+def rows(model, lookup_field: str, values_by_key: dict, parent: str = "therapy"):
+    """Sets an object's rows (a treatment's steps, a symptom's contexts): the file
+    is the whole truth."""
+    return lambda owner, _name: _set_rows(model, {parent: owner}, values_by_key, lookup_field)
 
 
 def _set_rows(model, parent_lookup: dict, values_by_key: dict, lookup_field: str) -> bool:
@@ -837,6 +927,13 @@ class ContentWriter:
             }
             for key, item in content.glossary.items():
                 self.write_object(GlossaryTerm, key, item["fields"], {})
+            symptoms = {}
+            for key, item in content.symptoms.items():
+                relations = {
+                    "sources": links(sources, item["sources"]),
+                    "contexts": rows(SymptomContext, "therapy_key", item["contexts"], "symptom"),
+                }
+                symptoms[key] = self.write_object(Symptom, key, item["fields"], relations)
             side_effects = {}
             for key, item in content.side_effects.items():
                 side_effects[key] = self.write_object(
@@ -923,7 +1020,7 @@ class ContentWriter:
         given = {
             Source: self.content.sources, GlossaryTerm: self.content.glossary,
             SideEffect: self.content.side_effects, Therapy: self.content.therapies,
-            Disease: self.content.diseases,
+            Disease: self.content.diseases, Symptom: self.content.symptoms,
             SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
         }  # fmt: skip
         for model, keys in given.items():
@@ -996,7 +1093,8 @@ def _yaml(data) -> str:
 
 
 def _front_matter(data: dict, body: str) -> str:
-    return f"---\n{_yaml(data)}---\n{body.strip()}\n"
+    body = body.strip()
+    return f"---\n{_yaml(data)}---\n" + (f"{body}\n" if body else "")
 
 
 def _compact(data: dict) -> dict:
@@ -1110,6 +1208,26 @@ def _export_disease(disease) -> dict:
     return files
 
 
+def _export_symptom(symptom) -> dict:
+    folder = Path("symptoms", symptom.key)
+    contexts = list(symptom.contexts.all())
+    meta = {
+        "tier": symptom.tier,
+        "order": symptom.order,
+        **_status(symptom),
+        "sources": sorted(source.key for source in symptom.sources.all()),
+        "contexts": [{"therapy": c.therapy_key, "tier": c.tier} for c in contexts],
+    }
+    files = {folder / "symptom.yaml": _yaml(_compact(meta))}
+    for language in LANGUAGE_CODES:
+        data = _language_values(symptom, ("name", "threshold", "what_to_do"), language)
+        data["contexts"] = {
+            c.therapy_key: _compact(_language_values(c, ("note",), language)) for c in contexts
+        }
+        files[folder / f"{language}.md"] = _front_matter(_compact(data), "")
+    return files
+
+
 # Each kind's files, and its folder in content/.
 EXPORTERS = {
     Source: _export_source,
@@ -1117,9 +1235,10 @@ EXPORTERS = {
     SideEffect: _export_side_effect,
     Therapy: _export_therapy,
     Disease: _export_disease,
+    Symptom: _export_symptom,
 }
 FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
-           Disease: "diseases"}  # fmt: skip
+           Disease: "diseases", Symptom: "symptoms"}  # fmt: skip
 
 
 def export_content(root: Path) -> list[Path]:
@@ -1128,7 +1247,7 @@ def export_content(root: Path) -> list[Path]:
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
     prefetch = {Therapy: ["sources", "steps"], SideEffect: ["sources"],
-                Disease: ["therapies", "sources"]}  # fmt: skip
+                Disease: ["therapies", "sources"], Symptom: ["sources", "contexts"]}  # fmt: skip
     for model, exporter in EXPORTERS.items():
         for obj in (
             model.objects.working().prefetch_related(*prefetch.get(model, [])).order_by("key")
@@ -1142,7 +1261,9 @@ def export_content(root: Path) -> list[Path]:
     return _write_files(Path(root), files)
 
 
-EXPORTED_FOLDERS = ("sources", "glossary", "side-effects", "therapies", "diseases", "synonyms")
+EXPORTED_FOLDERS = (
+    "sources", "glossary", "side-effects", "therapies", "diseases", "synonyms", "symptoms",
+)  # fmt: skip
 
 
 def _write_files(root: Path, files: dict) -> list[Path]:

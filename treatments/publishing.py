@@ -145,7 +145,8 @@ def changed(working) -> None:
     """Says that a working version (or one of its rows) was changed by a path
     that does not publish: if it was published, the change now waits for a
     reviewer, and the live version stays as it is."""
-    page = getattr(working, "therapy", working)  # a treatment's row changes its treatment
+    # A row changes its page: a treatment's step or side-effect row, a symptom's context.
+    page = getattr(working, "therapy", None) or getattr(working, "symptom", None) or working
     if page.status == Status.PUBLISHED:
         page.status = Status.IN_REVIEW
         page.save(update_fields=["status"])

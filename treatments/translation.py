@@ -10,6 +10,8 @@ from .models import (
     GlossaryTerm,
     SideEffect,
     StaffProfile,
+    Symptom,
+    SymptomContext,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
@@ -56,6 +58,16 @@ class DiseaseOptions(PageOptions):
 @register(GlossaryTerm)
 class GlossaryTermOptions(PageOptions):
     fields = ("name", "slug", "definition", "definition_html", "aliases")
+
+
+@register(Symptom)
+class SymptomOptions(TranslationOptions):
+    fields = ("name", "threshold", "what_to_do")
+
+
+@register(SymptomContext)
+class SymptomContextOptions(TranslationOptions):
+    fields = ("note",)
 
 
 @register(StaffProfile)
