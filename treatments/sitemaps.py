@@ -20,6 +20,7 @@ class PagesSitemap(PortalSitemap):
             "treatments:side-effect-list",
             "treatments:disease-list",
             "treatments:glossary",
+            "treatments:what-to-do",
         ]
 
     def location(self, item):

@@ -8,16 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from . import search, structured_data
+from .content import KEY_PATTERN
 from .models import (
     ONSET_TIMING,
+    Action,
     Disease,
     Family,
     GlossaryTerm,
     SideEffect,
+    Symptom,
     Therapy,
     TherapySideEffect,
     Timing,
     TreatmentStep,
+    choice_label,
 )
 
 
@@ -282,6 +286,49 @@ class SearchView(TemplateView):
             corrected=understood.text if understood and understood.corrected else "",
             results=results,
             search_examples=SEARCH_EXAMPLES,
+            **kwargs,
+        )
+
+
+def _key_or_none(value):
+    """A content key as a query parameter: its canonical form, or None (as if absent)."""
+    value = (value or "").strip()
+    return value if 0 < len(value) <= 80 and KEY_PATTERN.match(value) else None
+
+
+class WhatToDoView(TemplateView):
+    """ "I have a symptom: what do I do?": `?symptom=<key>` (and optionally
+    `&treatment=<key>`) gives the answer from the triage table; without a
+    symptom, or with one that is not in the table, the whole table by tier
+    (a sheet to print). Keys, not slugs: the language switcher keeps the answer."""
+
+    template_name = "treatments/what_to_do.html"
+    query_parameters = {"symptom": _key_or_none, "treatment": _key_or_none}
+
+    def get_context_data(self, **kwargs):
+        symptoms = list(
+            Symptom.objects.published().by_urgency().prefetch_related("contexts", "sources")
+        )
+        therapies = list(Therapy.objects.published().only("key", "name", "slug", "order"))
+        wanted = self.query_parameters["symptom"](self.request.GET.get("symptom"))
+        symptom = next((item for item in symptoms if item.key == wanted), None)
+        treatment_key = self.query_parameters["treatment"](self.request.GET.get("treatment"))
+        therapy = next((item for item in therapies if item.key == treatment_key), None)
+        context = symptom.context_for(therapy.key) if symptom and therapy else None
+        tier = (context or symptom).tier if symptom else None
+        return super().get_context_data(
+            symptoms=symptoms,
+            therapies=therapies,
+            symptom=symptom,
+            therapy=therapy,
+            symptom_context=context,
+            tier=tier,
+            tier_label=choice_label(Action, tier) if tier else "",
+            groups=[
+                (action, [item for item in symptoms if item.tier == action])
+                for action in Action
+                if any(item.tier == action for item in symptoms)
+            ],
             **kwargs,
         )
 
