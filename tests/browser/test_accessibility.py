@@ -39,6 +39,11 @@ PAGE_TYPES = {
     "search": ("/fr/recherche/?q=greffe", "/en/search/?q=transplant"),
     "search-empty": ("/fr/recherche/?q=zzzz", "/en/search/?q="),
     "search-corrected": ("/fr/recherche/?q=radiot%C3%A9rapie", "/en/search/?q=chemoterapy"),
+    "what-to-do": ("/fr/que-faire/", "/en/what-to-do/"),
+    "what-to-do-answer": (
+        "/fr/que-faire/?symptom=fever&treatment=car-t",
+        "/en/what-to-do/?symptom=suicidal-thoughts",
+    ),
     "404": ("/fr/traitements/inconnu/", "/en/treatments/unknown/"),
 }
 CASES = [
