@@ -99,7 +99,8 @@ def test_the_sitemap_lists_both_languages_with_alternates(client):
                 assert f"<loc>http://testserver{url}</loc>" in xml
                 assert f'hreflang="{language}" href="http://testserver{url}"' in xml
     diseases = Disease.objects.published().count()
-    assert xml.count("<url>") == 2 * (5 + 8 + 8 + SideEffect.objects.published().count() + diseases)
+    # 6 fixed pages (home, the lists, the glossary, what to do), 8 treatments and their guides.
+    assert xml.count("<url>") == 2 * (6 + 8 + 8 + SideEffect.objects.published().count() + diseases)
 
 
 def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
