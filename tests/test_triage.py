@@ -156,3 +156,66 @@ def test_the_table_is_translated_through_the_content_po_file(tmp_path):
     assert fever.name_en == "A temperature of 38 °C or more"
     assert fever.status == Status.IN_REVIEW  # a reviewer publishes it
     assert Symptom.objects.published().get(key="fever").name_en == "Fever of 38 °C or more"
+
+
+# --- Pages refer to the table, and no row under-rates a symptom ---------------------------------
+
+
+def test_a_row_may_not_give_a_side_effect_a_lower_tier_than_its_symptom(small):  # noqa: F811
+    edit(small / "side-effects/fatigue/side-effect.yaml", None, "symptom: fever\n")
+    assert refused(small, "--check")[0] == (
+        "content/therapies/car-t/therapy.yaml, line 10, field 'side_effects[0].action': "
+        "'next-visit' is less urgent than the triage table's 'call-now' for 'fever', the "
+        "symptom of 'fatigue': a row may not give it a lower tier"
+    )
+
+
+def test_a_treatment_context_raises_what_its_rows_must_say(small):  # noqa: F811
+    fever = small / "symptoms/fever/symptom.yaml"
+    edit(fever, "tier: call-now\norder", "tier: next-visit\norder")
+    edit(small / "side-effects/fatigue/side-effect.yaml", None, "symptom: fever\n")
+    # The table says next-visit, but car-t's context says call-now: its row must follow.
+    assert "'next-visit' is less urgent than the triage table's 'call-now'" in "".join(
+        refused(small, "--check")
+    )
+    edit(fever, "    tier: call-now", "    tier: next-visit")
+    out = StringIO()
+    call_command("load_content", "--path", str(small), "--check", stdout=out)
+    assert "Content is valid" in out.getvalue()
+
+
+def test_a_warning_sign_must_be_in_the_table(small):  # noqa: F811
+    edit(small / "side-effects/fatigue/side-effect.yaml", None, "warning_signs: [nowhere]\n")
+    assert refused(small, "--check")[0] == (
+        "content/side-effects/fatigue/side-effect.yaml, line 2, field 'warning_signs[0]': "
+        "'nowhere' is not a known symptom"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        (
+            "/fr/effets-indesirables/risque-d-infection/",
+            ["Quand appeler", "Fièvre de 38 °C ou plus"],
+        ),
+        ("/en/side-effects/risk-of-infection/", ["When to call", "Fever of 38 °C or more"]),
+    ],
+)
+def test_a_side_effect_page_draws_its_warning_signs_from_the_table(client, url, words):
+    html = client.get(url).content.decode().replace("\u00a0", " ")
+    for word in words:
+        assert word in html
+    assert html.count('<li class="sign">') == 4
+
+
+def guide_row(client, url, key):
+    html = client.get(url).content.decode()
+    return html.split(f'id="page-effect-{key}"')[1].split('class="effect effect--')[0]
+
+
+def test_a_guide_row_shows_the_treatments_context(client):
+    row = guide_row(client, "/en/treatments/car-t-cell-therapy/side-effects/", "infection-risk")
+    assert "Fever of 38 °C or more" in row and "cytokine release syndrome" in row
+    row = guide_row(client, "/en/treatments/chemotherapy/side-effects/", "infection-risk")
+    assert "Fever of 38 °C or more" in row and "cytokine release syndrome" not in row

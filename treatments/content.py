@@ -413,9 +413,14 @@ class ContentReader:
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, SideEffect)
-            meta.check_fields({"sources", *REVIEW_FIELDS})
+            meta.check_fields({"sources", "symptom", "warning_signs", *REVIEW_FIELDS})
             sources = self.key_list(meta, "sources", self.content.sources, "source")
-            fields = {}
+            signs = self.key_list(meta, "warning_signs", self.content.symptoms, "symptom")
+            symptom = meta.text("symptom", required=False, field="symptom_key")
+            if symptom and symptom not in self.content.symptoms:
+                meta.problem("symptom", f"'{shown(symptom)}' is not a known symptom")
+                symptom = ""
+            fields = {"symptom_key": symptom}
             documents = self.language_documents(folder, SideEffect)
             for language, doc in documents.items():
                 if not doc.ok:
@@ -432,7 +437,9 @@ class ContentReader:
                 and all(doc.ok for doc in documents.values())
             ):
                 fields.update(self.read_review(meta))
-                self.content.side_effects[key] = {"fields": fields, "sources": sources}
+                self.content.side_effects[key] = {
+                    "fields": fields, "sources": sources, "signs": signs,
+                }  # fmt: skip
         self.note_unread("side effect", entries, self.content.side_effects)
 
     # symptoms/<key>/{symptom.yaml, fr.md, en.md}: the triage table
@@ -642,7 +649,7 @@ class ContentReader:
             meta = self.document(meta_path, Therapy)
             if not meta.ok:
                 continue
-            therapy = self.read_therapy_meta(meta)
+            therapy = self.read_therapy_meta(meta, key)
             documents = self.language_documents(folder, Therapy)
             for language, doc in documents.items():
                 if doc.ok:
@@ -655,8 +662,10 @@ class ContentReader:
                 self.content.therapies[key] = therapy
         self.note_unread("treatment", entries, self.content.therapies)
 
-    def read_therapy_meta(self, meta):
-        meta.check_fields({"family", "order", "sources", "steps", "side_effects", *REVIEW_FIELDS})
+    def read_therapy_meta(self, meta, key):
+        meta.check_fields(
+            {"family", "order", "sources", "warning_signs", "steps", "side_effects", *REVIEW_FIELDS}
+        )
         steps = meta.data.get("steps") or []
         if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
             meta.problem("steps", "must be a list of step keys, e.g. [consultation, infusion]")
@@ -695,6 +704,7 @@ class ContentReader:
             }
             if effect:
                 side_effects[effect] = values
+                self.check_row_tier(meta, f"{prefix}.action", key, effect, values["action"])
         return {
             "fields": {
                 "family": meta.choice("family", Family),
@@ -702,9 +712,28 @@ class ContentReader:
                 **self.read_review(meta),
             },
             "sources": self.key_list(meta, "sources", self.content.sources, "source"),
+            "signs": self.key_list(meta, "warning_signs", self.content.symptoms, "symptom"),
             "steps": {step: {"order": index} for index, step in enumerate(steps)},
             "side_effects": side_effects,
         }
+
+    def check_row_tier(self, meta, path, therapy, effect, action):
+        """A row may not give a side effect a lower tier than the triage table gives
+        the symptom that side effect is (its `symptom`), with this treatment's context:
+        the patient reading the guide acts on the row's tier."""
+        item = self.content.side_effects.get(effect)
+        if not action or not item or not item["fields"]["symptom_key"]:
+            return
+        sign = item["fields"]["symptom_key"]
+        symptom = self.content.symptoms[sign]
+        context = symptom["contexts"].get(therapy)
+        tier = (context and context["tier"]) or symptom["fields"]["tier"]
+        if not raises_or_keeps(tier, action):
+            meta.problem(
+                path,
+                f"'{action}' is less urgent than the triage table's '{tier}' for '{sign}', "
+                f"the symptom of '{effect}': a row may not give it a lower tier",
+            )
 
     def read_therapy_language(self, doc, language, therapy, meta_ok=True):
         doc.check_fields(
@@ -936,14 +965,17 @@ class ContentWriter:
                 symptoms[key] = self.write_object(Symptom, key, item["fields"], relations)
             side_effects = {}
             for key, item in content.side_effects.items():
-                side_effects[key] = self.write_object(
-                    SideEffect, key, item["fields"], {"sources": links(sources, item["sources"])}
-                )
+                relations = {
+                    "sources": links(sources, item["sources"]),
+                    "signs": links(symptoms, item["signs"]),
+                }
+                side_effects[key] = self.write_object(SideEffect, key, item["fields"], relations)
             therapies = {}
             for key, item in content.therapies.items():
                 effects = {side_effects[k]: values for k, values in item["side_effects"].items()}
                 relations = {
                     "sources": links(sources, item["sources"]),
+                    "signs": links(symptoms, item["signs"]),
                     "steps": rows(TreatmentStep, "key", item["steps"]),
                     "side_effects": rows(TherapySideEffect, "side_effect", effects),
                 }
@@ -1143,7 +1175,13 @@ def _export_glossary_term(term) -> dict:
 def _export_side_effect(effect) -> dict:
     folder = Path("side-effects", effect.key)
     keys = sorted(source.key for source in effect.sources.all())
-    files = {folder / "side-effect.yaml": _yaml({"sources": keys, **_status(effect)})}
+    signs = _compact(
+        {
+            "symptom": effect.symptom_key,
+            "warning_signs": sorted(sign.key for sign in effect.signs.all()),
+        }
+    )
+    files = {folder / "side-effect.yaml": _yaml({"sources": keys, **signs, **_status(effect)})}
     for language in LANGUAGE_CODES:
         data = _language_values(
             effect, ("name", "slug", "summary", "self_care", "warning_signs"), language
@@ -1161,6 +1199,7 @@ def _export_therapy(therapy) -> dict:
         "order": therapy.order,
         **_status(therapy),
         "sources": sorted(source.key for source in therapy.sources.all()),
+        "warning_signs": sorted(sign.key for sign in therapy.signs.all()),
         "steps": [step.key for step in steps],
         "side_effects": [
             {
@@ -1246,7 +1285,7 @@ def export_content(root: Path) -> list[Path]:
     so that loading an export changes nothing. Returns the files written; files
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
-    prefetch = {Therapy: ["sources", "steps"], SideEffect: ["sources"],
+    prefetch = {Therapy: ["sources", "signs", "steps"], SideEffect: ["sources", "signs"],
                 Disease: ["therapies", "sources"], Symptom: ["sources", "contexts"]}  # fmt: skip
     for model, exporter in EXPORTERS.items():
         for obj in (

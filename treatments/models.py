@@ -418,6 +418,13 @@ class Symptom(TranslationState, Reviewed):
     def urgency(self) -> int:
         return ACTION_URGENCY[self.tier]
 
+    def for_therapy(self, therapy_key: str | None) -> dict:
+        """What a page shows of this symptom for a patient on this treatment (or on
+        none): the tier (the treatment's context may raise it), its words, the context."""
+        context = self.context_for(therapy_key)
+        tier = context.tier if context else self.tier
+        return {"tier": tier, "label": choice_label(Action, tier), "context": context}
+
     def context_for(self, therapy_key: str | None):
         """This symptom's context for a treatment (its raised tier and note), or None.
         Reads the prefetched `contexts`."""
@@ -579,6 +586,11 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
         _("warning signs"), help_text=_("Markdown list: when to call at once, and whom.")
     )
     warning_signs_html = models.TextField(editable=False, default="")
+    # The triage table's entry for what the patient notices of this side effect: no
+    # treatment's row may give it a lower tier (content.py). A key, as SymptomContext's.
+    symptom_key = models.SlugField(
+        _("its symptom in the triage table"), max_length=80, blank=True, help_text=_("Its key.")
+    )
     signs = models.ManyToManyField(
         Symptom,
         blank=True,

@@ -21,7 +21,6 @@ from .models import (
     TherapySideEffect,
     Timing,
     TreatmentStep,
-    choice_label,
 )
 
 
@@ -64,6 +63,13 @@ def get_by_slug(queryset, slug):
     if found is None:
         raise Http404("Nothing published has this address.")
     return found
+
+
+def triage_signs(owner=""):
+    """The warning signs of a page (or of its rows' side effects) from the triage
+    table, most urgent first, with their treatment contexts: two queries."""
+    signs = Symptom.objects.by_urgency().prefetch_related("contexts")
+    return Prefetch(f"{owner}__signs" if owner else "signs", queryset=signs)
 
 
 def therapies_by_family(therapies):
@@ -148,7 +154,9 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
         return (
             version(Therapy)
             .select_related(REVIEWER)
-            .prefetch_related("sources", Prefetch("side_effects", rows))
+            .prefetch_related(
+                "sources", Prefetch("side_effects", rows), triage_signs("side_effects__side_effect")
+            )
         )
 
     # The query parameters a page reads, each with the function that gives its canonical
@@ -207,7 +215,7 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
         return (
             version(SideEffect)
             .select_related(REVIEWER)
-            .prefetch_related("sources", Prefetch("therapies", queryset=rows))
+            .prefetch_related("sources", Prefetch("therapies", queryset=rows), triage_signs())
         )
 
     def get_object(self, queryset=None):
@@ -314,16 +322,15 @@ class WhatToDoView(TemplateView):
         symptom = next((item for item in symptoms if item.key == wanted), None)
         treatment_key = self.query_parameters["treatment"](self.request.GET.get("treatment"))
         therapy = next((item for item in therapies if item.key == treatment_key), None)
-        context = symptom.context_for(therapy.key) if symptom and therapy else None
-        tier = (context or symptom).tier if symptom else None
+        answer = symptom.for_therapy(therapy and therapy.key) if symptom else {}
         return super().get_context_data(
             symptoms=symptoms,
             therapies=therapies,
             symptom=symptom,
             therapy=therapy,
-            symptom_context=context,
-            tier=tier,
-            tier_label=choice_label(Action, tier) if tier else "",
+            symptom_context=answer.get("context"),
+            tier=answer.get("tier"),
+            tier_label=answer.get("label", ""),
             groups=[
                 (action, [item for item in symptoms if item.tier == action])
                 for action in Action

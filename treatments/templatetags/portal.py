@@ -93,3 +93,9 @@ def with_glossary(context, html):
     if language not in cache:
         cache[language] = GlossaryTerm.objects.for_linking(language)
     return mark_safe(link_glossary_terms(html, cache[language]))  # noqa: S308 — sanitised HTML
+
+
+@register.filter
+def triage_for(symptom, therapy_key=None):
+    """`{% with sign=symptom|triage_for:therapy.key %}`: Symptom.for_therapy."""
+    return symptom.for_therapy(therapy_key)
