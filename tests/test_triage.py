@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from treatments.models import Status, Symptom
+from treatments.models import SideEffect, Status, Symptom, Therapy
 from treatments.roles import EDITORS
 
 from .builders import make_reviewer
@@ -219,3 +219,20 @@ def test_a_guide_row_shows_the_treatments_context(client):
     assert "Fever of 38 °C or more" in row and "cytokine release syndrome" in row
     row = guide_row(client, "/en/treatments/chemotherapy/side-effects/", "infection-risk")
     assert "Fever of 38 °C or more" in row and "cytokine release syndrome" not in row
+
+
+def test_the_admin_refuses_a_row_that_under_rates_its_side_effect(client):
+    therapy = Therapy.objects.working().get(key="chemotherapy")
+    staff(client, EDITORS, "editor")
+    data = form_data(client, therapy)
+    rows = {
+        data[f"side_effects-{index}-side_effect"]: index
+        for index in range(int(data["side_effects-TOTAL_FORMS"]))
+    }
+    diarrhoea = SideEffect.objects.working().get(key="diarrhoea")
+    data[f"side_effects-{rows[str(diarrhoea.pk)]}-action"] = "call-today"
+    response = client.post(change_url(therapy), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The triage table says “Call your care team now, day or night” for “Diarrhoea”" in html
+    assert therapy.side_effects.get(side_effect=diarrhoea).action == "call-now"

@@ -670,6 +670,29 @@ class TherapySideEffect(models.Model):
     def __str__(self):
         return f"{self.therapy} — {self.side_effect}"
 
+    def clean(self):
+        """The loader's rule, in the admin too: a row may not give its side effect a
+        lower tier than the triage table gives the side effect's symptom."""
+        if not self.side_effect_id or not self.therapy_id or not self.side_effect.symptom_key:
+            return
+        symptom = (
+            Symptom.objects.working()
+            .filter(key=self.side_effect.symptom_key)
+            .prefetch_related("contexts")
+            .first()
+        )
+        tier = symptom and symptom.for_therapy(self.therapy.key)["tier"]
+        if tier and not raises_or_keeps(tier, self.action):
+            raise ValidationError(
+                {
+                    "action": _(
+                        "The triage table says “%(tier)s” for “%(symptom)s”: a treatment's "
+                        "row may not give this side effect a lower tier."
+                    )
+                    % {"tier": choice_label(Action, tier), "symptom": symptom.name}
+                }
+            )
+
     # Django's get_FOO_display builds a dict of every (lazy) choice at each call: 25 µs,
     # three times per row of every guide. These look the label up directly.
     def get_frequency_display(self):
