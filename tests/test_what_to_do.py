@@ -24,9 +24,10 @@ TIER_WORDS = {
         "call-today": "Call your care team today",
     },
 }
+# Whom to call (includes/care_team_phone.html, to be replaced by the service's numbers).
 CARE_TEAM_PHONE = {
-    "fr": "Le numéro de votre équipe soignante joignable 24 h sur 24",
-    "en": "Your care team’s 24-hour number",
+    "fr": "Appelez le numéro de votre équipe soignante joignable 24 h sur 24",
+    "en": "Call your care team's 24-hour number",
 }
 
 
