@@ -27,6 +27,8 @@ from treatments.models import (
     Disease,
     GlossaryTerm,
     SideEffect,
+    Symptom,
+    SymptomContext,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
@@ -47,6 +49,8 @@ KINDS = {
     Disease: "disease",
     Article: "article",
     GlossaryTerm: "glossary-term",
+    Symptom: "symptom",
+    SymptomContext: "symptom-context",
 }
 
 
@@ -54,6 +58,8 @@ def object_key(obj) -> str:
     """The language-neutral key of an object; rows of a treatment add its key."""
     if isinstance(obj, TreatmentStep):
         return f"{obj.therapy.key}/{obj.key}"
+    if isinstance(obj, SymptomContext):
+        return f"{obj.symptom.key}/{obj.therapy_key}"
     if isinstance(obj, TherapySideEffect):
         return f"{obj.therapy.key}/{obj.side_effect.key}"
     return obj.key
@@ -74,6 +80,10 @@ def source_file(obj) -> str:
             return f"content/articles/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
         case GlossaryTerm():
             return f"content/glossary/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
+        case Symptom():
+            return f"content/symptoms/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
+        case SymptomContext():
+            return f"content/symptoms/{obj.symptom.key}/{CONTENT_SOURCE_LANGUAGE}.md"
     raise TypeError(obj)
 
 
@@ -91,7 +101,8 @@ def translated_field_names(model) -> list[str]:
 
 def content_objects() -> Iterator:
     """Every translated working version, page by page: a treatment, then its
-    steps and its side-effect rows; then side effects, diseases and glossary terms."""
+    steps and its side-effect rows; then side effects, diseases, glossary terms,
+    and the triage table's symptoms with their treatment contexts."""
     therapies = (
         Therapy.objects.working()
         .order_by("order", "key")
@@ -105,6 +116,9 @@ def content_objects() -> Iterator:
     yield from Disease.objects.working().order_by("order", "key")
     yield from Article.objects.working().order_by("order", "key")
     yield from GlossaryTerm.objects.working().order_by("key")
+    for symptom in Symptom.objects.working().order_by("order", "key").prefetch_related("contexts"):
+        yield symptom
+        yield from symptom.contexts.all()
 
 
 @dataclass(frozen=True)

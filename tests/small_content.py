@@ -34,6 +34,10 @@ side_effects:
     action: next-visit
 """,
     "diseases/myeloma/disease.yaml": "order: 1\ntherapies: [car-t]\nsources: [one]\n",
+    "symptoms/fever/symptom.yaml": (
+        "tier: call-now\norder: 1\nsources: [one]\n"
+        "contexts:\n  - therapy: car-t\n    tier: call-now\n"
+    ),
     "synonyms/fr.yaml": "- [CAR-T, CART]\n",
     "synonyms/en.yaml": "- [CAR-T, CART]\n",
 }
@@ -51,6 +55,10 @@ for language in ("fr", "en"):
     )
     FILES[f"diseases/myeloma/{language}.md"] = PAGE.format(
         name=f"Myeloma {language}", slug=f"myeloma-{language}", extra=""
+    )
+    FILES[f"symptoms/fever/{language}.md"] = (
+        f"---\nname: Fever {language}\nthreshold: 38 °C or more\nwhat_to_do: Call now.\n"
+        f"contexts:\n  car-t:\n    note: Call the centre.\n---\n"
     )
     FILES[f"glossary/aplasia/{language}.md"] = (
         f"---\nterm: Aplasia {language}\nslug: aplasia-{language}\n---\nA definition.\n"

@@ -207,6 +207,10 @@ def test_root_causes_are_listed_before_their_consequences(small):
         "known source: its own files have problems, listed above",
         "content/side-effects/fatigue/side-effect.yaml, line 1, field 'sources[0]': 'one' is not "
         "a known source: its own files have problems, listed above",
+        "content/symptoms/fever/symptom.yaml, line 3, field 'sources[0]': 'one' is not a known "
+        "source: its own files have problems, listed above",
+        "content/symptoms/fever/symptom.yaml, line 5, field 'contexts[0].therapy': 'car-t' is not "
+        "a known treatment: its own files have problems, listed above",
         "content/therapies/car-t/therapy.yaml, line 4, field 'sources[0]': 'one' is not a known "
         "source: its own files have problems, listed above",
         "content/therapies/car-t/therapy.yaml, line 7, field 'side_effects[0].key': 'fatigue' is "

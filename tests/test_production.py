@@ -98,7 +98,8 @@ def test_the_sitemap_lists_both_languages_with_alternates(client):
             for url in (therapy.get_absolute_url(), therapy.get_side_effects_url()):
                 assert f"<loc>http://testserver{url}</loc>" in xml
                 assert f'hreflang="{language}" href="http://testserver{url}"' in xml
-    pages = 6 + 8 + 8 + SideEffect.objects.published().count()  # + guides, side effects
+    # The fixed pages: home, the three lists, the glossary, contact, what to do.
+    pages = 7 + 8 + 8 + SideEffect.objects.published().count()  # + guides, side effects
     pages += Disease.objects.published().count() + Article.objects.published().count()
     assert xml.count("<url>") == 2 * pages
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils.translation import override
 
 from treatments import publishing
-from treatments.models import ONSET_TIMING, SideEffect, Status, Therapy, Timing
+from treatments.models import ONSET_TIMING, SideEffect, Status, Symptom, Therapy, Timing
 
 from .builders import make_therapy
 
@@ -138,9 +138,16 @@ def test_the_side_effect_index_lists_them_all(client, language):
 @pytest.mark.parametrize("size", [2, 15])
 def test_a_guide_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(side_effects=size, sources=size)
-    with django_assert_num_queries(5):
+    signs = Symptom.objects.working().filter(key__in=["fever", "confusion"])
+    for row in therapy.side_effects.all():  # warning signs from the triage table
+        row.side_effect.signs.set(signs)
+        publishing.publish(row.side_effect)
+    # The content version, the treatment, its sources, its rows, their signs and the signs'
+    # contexts; the service's numbers once per content version.
+    with django_assert_num_queries(7):
         html = client.get(guide_url(therapy, "en")).content.decode()
     assert len(effect_keys(html)) == size
+    assert html.count('<li class="sign">') == 2 * size
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -150,8 +157,12 @@ def test_a_side_effect_page_uses_a_fixed_number_of_queries(client, django_assert
     for therapy in therapies[1:]:
         therapy.side_effects.update(side_effect=side_effect)
         publishing.publish(therapy)
-    # The content version, the side effect, its sources, its rows; and once per content
-    # version the glossary and the service's numbers (the feedback form names whom to call).
-    with django_assert_num_queries(6), override("en"):
+    side_effect.signs.set(Symptom.objects.working().filter(key__in=["fever", "confusion"]))
+    publishing.publish(side_effect)
+    # The content version, the side effect, its sources, its rows, its warning signs from the
+    # triage table and their contexts; and once per content version the glossary and the
+    # service's numbers (the feedback form names whom to call).
+    with django_assert_num_queries(8), override("en"):
         response = client.get(side_effect.get_absolute_url())
     assert response.content.decode().count('class="effect effect--') == size
+    assert response.content.decode().count('<li class="sign">') == 2

@@ -1,7 +1,9 @@
 """One urgency per symptom, on every page a patient reads, in both languages.
 
 Every page of the sitemap (home, lists, treatments, their side-effects guides,
-side effects, diseases, glossary) is rendered with the test client; its visible
+side effects, diseases, glossary, the what-to-do page) and every answer of the
+what-to-do page (each symptom of the triage table, alone and with each treatment
+that changes it) is rendered with the test client; its visible
 text is cut into sentences. No sentence may give fever, heavy bleeding,
 breathlessness at rest, confusion, suicidal thoughts, frequent diarrhoea,
 repeated vomiting or a new severe headache a deferred tier ("dans la journée",
@@ -200,11 +202,28 @@ def test_no_page_defers_an_urgent_symptom(client):
                     "/en/glossary/"):  # fmt: skip
         assert any(segment in path for path in pages), segment
     found = []
-    for path in pages:
+    for path in pages + what_to_do_answers():
         response = client.get(path)
         assert response.status_code == 200, path
         found += [f"{path}: {problem}" for problem in wording_problems(response.content.decode())]
     assert not found, "\n".join(found)
+
+
+def what_to_do_answers():
+    """Every answer of the what-to-do page, in both languages: each symptom of the
+    triage table alone and with each treatment that has a context for it."""
+    from treatments.models import Symptom
+
+    paths = []
+    for symptom in Symptom.objects.published().prefetch_related("contexts"):
+        queries = [f"symptom={symptom.key}"] + [
+            f"symptom={symptom.key}&treatment={context.therapy_key}"
+            for context in symptom.contexts.all()
+        ]
+        paths += [f"{page}?{query}" for page in ("/fr/que-faire/", "/en/what-to-do/")
+                  for query in queries]  # fmt: skip
+    assert len(paths) > 2 * 26
+    return paths
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,8 @@ from .models import (
     Source,
     StaffProfile,
     Status,
+    Symptom,
+    SymptomContext,
     SynonymGroup,
     Therapy,
     TherapySideEffect,
@@ -404,7 +406,7 @@ class TherapyAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     ]  # fmt: skip
     list_filter = ["status", ReviewOverdueFilter, MissingTranslationFilter, "family"]
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en", "body_fr", "body_en"]
-    filter_horizontal = ["sources"]
+    filter_horizontal = ["signs", "sources"]
     inlines = [TreatmentStepInline, TherapySideEffectInline]
     preview_view_class = TherapyPreviewView
 
@@ -419,7 +421,22 @@ class SideEffectAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     list_display = ["name", "key", *REVIEW_COLUMNS]
     list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en"]
+    filter_horizontal = ["signs", "sources"]
+
+
+class SymptomContextInline(ContentInline):
+    model = SymptomContext
+
+
+@admin.register(Symptom)
+class SymptomAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
+    """The triage table: one tier per symptom, under the same review rules."""
+
+    list_display = ["name", "tier", "order", *REVIEW_COLUMNS]
+    list_filter = [*REVIEW_FILTERS, "tier"]
+    search_fields = ["key", "name_fr", "name_en", "threshold_fr", "threshold_en"]
     filter_horizontal = ["sources"]
+    inlines = [SymptomContextInline]
 
 
 @admin.register(Disease)

@@ -48,10 +48,13 @@ from .models import (
     SideEffect,
     Source,
     Status,
+    Symptom,
+    SymptomContext,
     SynonymGroup,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
+    raises_or_keeps,
     validate_phone,
 )
 
@@ -348,6 +351,7 @@ class Content:
     synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
     service: dict = field(default_factory=dict)  # the fields of the contact details, or {}
     figures: dict = field(default_factory=dict)  # key -> {"fields", "sources", "images"}
+    symptoms: dict = field(default_factory=dict)  # key -> {"fields", "sources", "contexts"}
 
 
 def _localized(values: dict, language: str) -> dict:
@@ -360,6 +364,8 @@ class ContentReader:
         self.problems = []
         self.content = Content()
         self.unread = {}  # "source", "side effect", "treatment" -> keys whose files have problems
+        # (document, field, treatment key) of each symptom context, checked once treatments are read
+        self.context_therapies = []
 
     def display(self, path: Path) -> Path:
         try:
@@ -382,8 +388,10 @@ class ContentReader:
         self.read_sources()
         self.read_figures()
         self.read_glossary()
+        self.read_symptoms()
         self.read_side_effects()
         self.read_therapies()
+        self.check_context_therapies()
         self.read_diseases()
         self.read_articles()
         self.read_synonyms()
@@ -544,9 +552,14 @@ class ContentReader:
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, SideEffect)
-            meta.check_fields({"sources", *REVIEW_FIELDS})
+            meta.check_fields({"sources", "symptom", "warning_signs", *REVIEW_FIELDS})
             sources = self.key_list(meta, "sources", self.content.sources, "source")
-            fields = {}
+            signs = self.key_list(meta, "warning_signs", self.content.symptoms, "symptom")
+            symptom = meta.text("symptom", required=False, field="symptom_key")
+            if symptom and symptom not in self.content.symptoms:
+                meta.problem("symptom", f"'{shown(symptom)}' is not a known symptom")
+                symptom = ""
+            fields = {"symptom_key": symptom}
             documents = self.language_documents(folder, SideEffect)
             for language, doc in documents.items():
                 if not doc.ok:
@@ -564,8 +577,89 @@ class ContentReader:
                 and all(doc.ok for doc in documents.values())
             ):
                 fields.update(self.read_review(meta))
-                self.content.side_effects[key] = {"fields": fields, "sources": sources}
+                self.content.side_effects[key] = {
+                    "fields": fields, "sources": sources, "signs": signs,
+                }  # fmt: skip
         self.note_unread("side effect", entries, self.content.side_effects)
+
+    # symptoms/<key>/{symptom.yaml, fr.md, en.md}: the triage table
+    def read_symptoms(self):
+        entries = self.keyed_entries(self.root / "symptoms", Symptom, directories=True)
+        for key, folder in entries:
+            self.check_folder_files(folder, {"symptom.yaml", *self.language_files()})
+            meta_path = folder / "symptom.yaml"
+            if not meta_path.is_file():
+                self.missing(meta_path)
+                continue
+            meta = self.document(meta_path, Symptom)
+            if not meta.ok:
+                continue
+            meta.check_fields({"tier", "order", "sources", "contexts", *REVIEW_FIELDS})
+            tier = meta.choice("tier", Action)
+            sources = self.key_list(meta, "sources", self.content.sources, "source")
+            if not meta.data.get("sources"):
+                meta.problem("sources", "at least one source must set this tier")
+            symptom = {
+                "fields": {"tier": tier, "order": meta.integer("order"), **self.read_review(meta)},
+                "sources": sources,
+                "contexts": self.read_symptom_contexts(meta, tier),
+            }
+            documents = self.language_documents(folder, Symptom)
+            for language, doc in documents.items():
+                if not doc.ok:
+                    continue
+                doc.check_fields({"name", "threshold", "what_to_do", "contexts"})
+                if doc.body.strip():
+                    doc.problem(None, "front matter only: no text after ---", doc.body_line)
+                values = {
+                    "name": doc.text("name"),
+                    "threshold": doc.text("threshold", required=False),
+                    "what_to_do": doc.text("what_to_do"),
+                }
+                symptom["fields"].update(_localized(values, language))
+                self.read_keyed_texts(
+                    doc, "contexts", symptom["contexts"], language, {"note": True},
+                    SymptomContext, meta.ok, listed_in="symptom.yaml",
+                )  # fmt: skip
+            if meta.ok and self.complete(documents):
+                self.content.symptoms[key] = symptom
+        self.note_unread("symptom", entries, self.content.symptoms)
+
+    def read_symptom_contexts(self, meta, tier) -> dict:
+        """The treatments that raise this symptom's tier: {treatment key: values}."""
+        rows = meta.data.get("contexts") or []
+        if not isinstance(rows, list):
+            meta.problem("contexts", "must be a list of treatments, each with therapy and tier")
+            return {}
+        contexts = {}
+        for index, row in enumerate(rows):
+            prefix = f"contexts[{index}]"
+            if not isinstance(row, dict):
+                meta.problem(prefix, "must be a mapping with therapy and tier")
+                continue
+            meta.check_fields({"therapy", "tier"}, prefix, row)
+            therapy = meta.text("therapy", data=row, prefix=prefix, model=SymptomContext,
+                                field="therapy_key")  # fmt: skip
+            raised = meta.choice("tier", Action, row, prefix, SymptomContext)
+            if raised and tier and not raises_or_keeps(tier, raised):
+                meta.problem(
+                    f"{prefix}.tier",
+                    f"'{raised}' is less urgent than the symptom's tier '{tier}': "
+                    "a treatment may raise a symptom's tier, never lower it",
+                )
+            if therapy in contexts:
+                meta.problem(f"{prefix}.therapy", f"'{therapy}' is listed twice")
+            elif therapy:
+                contexts[therapy] = {"tier": raised, "order": index}
+                self.context_therapies.append((meta, f"{prefix}.therapy", therapy))
+        return contexts
+
+    def check_context_therapies(self):
+        for meta, path, therapy in self.context_therapies:
+            if therapy in self.unread.get("treatment", ()):
+                meta.problem(path, unreadable(therapy, "treatment"), consequence=True)
+            elif therapy not in self.content.therapies:
+                meta.problem(path, f"'{shown(therapy)}' is not a known treatment")
 
     # glossary/<key>/{fr.md, en.md}
     def read_glossary(self):
@@ -756,7 +850,7 @@ class ContentReader:
             meta = self.document(meta_path, Therapy)
             if not meta.ok:
                 continue
-            therapy = self.read_therapy_meta(meta)
+            therapy = self.read_therapy_meta(meta, key)
             documents = self.language_documents(folder, Therapy)
             for language, doc in documents.items():
                 if doc.ok:
@@ -795,8 +889,10 @@ class ContentReader:
             steps.append(entry)
         return steps, settings
 
-    def read_therapy_meta(self, meta):
-        meta.check_fields({"family", "order", "sources", "steps", "side_effects", *REVIEW_FIELDS})
+    def read_therapy_meta(self, meta, key):
+        meta.check_fields(
+            {"family", "order", "sources", "warning_signs", "steps", "side_effects", *REVIEW_FIELDS}
+        )
         steps, settings = self.read_steps(meta)
         first = {}  # step -> its first index
         for index, step in enumerate(steps):
@@ -832,6 +928,7 @@ class ContentReader:
             }
             if effect:
                 side_effects[effect] = values
+                self.check_row_tier(meta, f"{prefix}.action", key, effect, values["action"])
         return {
             "fields": {
                 "family": meta.choice("family", Family),
@@ -839,12 +936,31 @@ class ContentReader:
                 **self.read_review(meta),
             },
             "sources": self.key_list(meta, "sources", self.content.sources, "source"),
+            "signs": self.key_list(meta, "warning_signs", self.content.symptoms, "symptom"),
             "steps": {
                 step: {"order": index, "setting": settings.get(step, "")}
                 for index, step in enumerate(steps)
             },
             "side_effects": side_effects,
         }
+
+    def check_row_tier(self, meta, path, therapy, effect, action):
+        """A row may not give a side effect a lower tier than the triage table gives
+        the symptom that side effect is (its `symptom`), with this treatment's context:
+        the patient reading the guide acts on the row's tier."""
+        item = self.content.side_effects.get(effect)
+        if not action or not item or not item["fields"]["symptom_key"]:
+            return
+        sign = item["fields"]["symptom_key"]
+        symptom = self.content.symptoms[sign]
+        context = symptom["contexts"].get(therapy)
+        tier = (context and context["tier"]) or symptom["fields"]["tier"]
+        if not raises_or_keeps(tier, action):
+            meta.problem(
+                path,
+                f"'{action}' is less urgent than the triage table's '{tier}' for '{sign}', "
+                f"the symptom of '{effect}': a row may not give it a lower tier",
+            )
 
     def read_therapy_language(self, doc, language, therapy, meta_ok=True):
         doc.check_fields(
@@ -880,7 +996,9 @@ class ContentReader:
             meta_ok,
         )
 
-    def read_keyed_texts(self, doc, name, expected, language, texts, model, meta_ok):
+    def read_keyed_texts(
+        self, doc, name, expected, language, texts, model, meta_ok, listed_in="therapy.yaml"
+    ):
         """The per-language texts of steps or side-effect rows: one entry for
         each key of therapy.yaml, no more, no less. Where therapy.yaml has
         problems, a mismatch is likely one of their consequences."""
@@ -889,7 +1007,7 @@ class ContentReader:
             if key not in given:
                 doc.problem(
                     name,
-                    f"'{key}' (listed in therapy.yaml) has no entry here",
+                    f"'{key}' (listed in {listed_in}) has no entry here",
                     consequence=not meta_ok,
                 )
         for key, entry in given.items():
@@ -897,7 +1015,7 @@ class ContentReader:
             if key not in expected:
                 doc.problem(
                     prefix,
-                    f"'{shown(key)}' is not listed in therapy.yaml",
+                    f"'{shown(key)}' is not listed in {listed_in}",
                     consequence=not meta_ok,
                 )
                 continue
@@ -1026,9 +1144,10 @@ def links(objects: dict, keys: list):
     return set_links
 
 
-def rows(model, lookup_field: str, values_by_key: dict):
-    """Sets a treatment's rows (steps, side-effect rows): the file is the whole truth."""
-    return lambda owner, _name: _set_rows(model, {"therapy": owner}, values_by_key, lookup_field)
+def rows(model, lookup_field: str, values_by_key: dict, parent: str = "therapy"):
+    """Sets an object's rows (a treatment's steps, a symptom's contexts): the file
+    is the whole truth."""
+    return lambda owner, _name: _set_rows(model, {parent: owner}, values_by_key, lookup_field)
 
 
 def _set_rows(model, parent_lookup: dict, values_by_key: dict, lookup_field: str) -> bool:
@@ -1068,16 +1187,26 @@ class ContentWriter:
             self.write_figures(sources)
             for key, item in content.glossary.items():
                 self.write_object(GlossaryTerm, key, item["fields"], {})
+            symptoms = {}
+            for key, item in content.symptoms.items():
+                relations = {
+                    "sources": links(sources, item["sources"]),
+                    "contexts": rows(SymptomContext, "therapy_key", item["contexts"], "symptom"),
+                }
+                symptoms[key] = self.write_object(Symptom, key, item["fields"], relations)
             side_effects = {}
             for key, item in content.side_effects.items():
-                side_effects[key] = self.write_object(
-                    SideEffect, key, item["fields"], {"sources": links(sources, item["sources"])}
-                )
+                relations = {
+                    "sources": links(sources, item["sources"]),
+                    "signs": links(symptoms, item["signs"]),
+                }
+                side_effects[key] = self.write_object(SideEffect, key, item["fields"], relations)
             therapies = {}
             for key, item in content.therapies.items():
                 effects = {side_effects[k]: values for k, values in item["side_effects"].items()}
                 relations = {
                     "sources": links(sources, item["sources"]),
+                    "signs": links(symptoms, item["signs"]),
                     "steps": rows(TreatmentStep, "key", item["steps"]),
                     "side_effects": rows(TherapySideEffect, "side_effect", effects),
                 }
@@ -1170,6 +1299,7 @@ class ContentWriter:
             Source: self.content.sources, GlossaryTerm: self.content.glossary,
             SideEffect: self.content.side_effects, Therapy: self.content.therapies,
             Disease: self.content.diseases, Article: self.content.articles,
+            Symptom: self.content.symptoms,
             SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
             CareService: {SERVICE_KEY} if self.content.service else set(),
             Figure: self.content.figures,
@@ -1246,7 +1376,8 @@ def _yaml(data) -> str:
 
 
 def _front_matter(data: dict, body: str) -> str:
-    return f"---\n{_yaml(data)}---\n{body.strip()}\n"
+    body = body.strip()
+    return f"---\n{_yaml(data)}---\n" + (f"{body}\n" if body else "")
 
 
 def _compact(data: dict) -> dict:
@@ -1295,7 +1426,13 @@ def _export_glossary_term(term) -> dict:
 def _export_side_effect(effect) -> dict:
     folder = Path("side-effects", effect.key)
     keys = sorted(source.key for source in effect.sources.all())
-    files = {folder / "side-effect.yaml": _yaml({"sources": keys, **_status(effect)})}
+    signs = _compact(
+        {
+            "symptom": effect.symptom_key,
+            "warning_signs": sorted(sign.key for sign in effect.signs.all()),
+        }
+    )
+    files = {folder / "side-effect.yaml": _yaml({"sources": keys, **signs, **_status(effect)})}
     for language in LANGUAGE_CODES:
         data = _language_values(
             effect,
@@ -1315,6 +1452,7 @@ def _export_therapy(therapy) -> dict:
         "order": therapy.order,
         **_status(therapy),
         "sources": sorted(source.key for source in therapy.sources.all()),
+        "warning_signs": sorted(sign.key for sign in therapy.signs.all()),
         "steps": [{step.key: step.setting} if step.setting else step.key for step in steps],
         "side_effects": [
             {
@@ -1398,6 +1536,26 @@ def _export_service(service) -> dict:
     return files
 
 
+def _export_symptom(symptom) -> dict:
+    folder = Path("symptoms", symptom.key)
+    contexts = list(symptom.contexts.all())
+    meta = {
+        "tier": symptom.tier,
+        "order": symptom.order,
+        **_status(symptom),
+        "sources": sorted(source.key for source in symptom.sources.all()),
+        "contexts": [{"therapy": c.therapy_key, "tier": c.tier} for c in contexts],
+    }
+    files = {folder / "symptom.yaml": _yaml(_compact(meta))}
+    for language in LANGUAGE_CODES:
+        data = _language_values(symptom, ("name", "threshold", "what_to_do"), language)
+        data["contexts"] = {
+            c.therapy_key: _compact(_language_values(c, ("note",), language)) for c in contexts
+        }
+        files[folder / f"{language}.md"] = _front_matter(_compact(data), "")
+    return files
+
+
 # Each kind's files, and its folder in content/.
 EXPORTERS = {
     Source: _export_source,
@@ -1408,9 +1566,11 @@ EXPORTERS = {
     Article: _export_article,
     CareService: _export_service,
     Figure: _export_figure,
+    Symptom: _export_symptom,
 }
 FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
-           Disease: "diseases", Article: "articles", Figure: "figures"}  # fmt: skip
+           Disease: "diseases", Article: "articles", Figure: "figures",
+           Symptom: "symptoms"}  # fmt: skip
 
 
 def export_content(root: Path) -> list[Path]:
@@ -1418,9 +1578,9 @@ def export_content(root: Path) -> list[Path]:
     so that loading an export changes nothing. Returns the files written; files
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
-    prefetch = {Therapy: ["sources", "steps"], SideEffect: ["sources"],
+    prefetch = {Therapy: ["sources", "signs", "steps"], SideEffect: ["sources", "signs"],
                 Disease: ["therapies", "sources"], Article: ["therapies", "sources"],
-                Figure: ["sources"]}  # fmt: skip
+                Figure: ["sources"], Symptom: ["sources", "contexts"]}  # fmt: skip
     for model, exporter in EXPORTERS.items():
         for obj in (
             model.objects.working().prefetch_related(*prefetch.get(model, [])).order_by("key")
@@ -1436,7 +1596,7 @@ def export_content(root: Path) -> list[Path]:
 
 EXPORTED_FOLDERS = (
     "sources", "glossary", "side-effects", "therapies", "diseases", "articles", "synonyms",
-    "service", "figures",
+    "service", "figures", "symptoms",
 )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -137,7 +138,7 @@ def search_plain_text(*html: str) -> str:
 def key_points_field():
     """Key points (« L’essentiel »): what a page opens with, on every treatment,
     side effect and disease. Required in French; the loader and the admin refuse
-    fewer than 3 or more than 5 items (limits.py)."""
+    fewer than 3 or more than 5 items (limits.py)."""."""
     return models.TextField(
         _("key points"),
         validators=[validate_key_points],
@@ -263,7 +264,25 @@ def unique_per_version(*fields: str, name: str) -> models.UniqueConstraint:
     )
 
 
-class TranslatedPage(Reviewed):
+class TranslationState:
+    """Whether an object is translated, from its `required_translations`."""
+
+    required_translations: tuple[str, ...] = ()
+
+    def is_translated(self, language: str) -> bool:
+        return all(
+            getattr(self, build_localized_fieldname(field, language))
+            for field in self.required_translations
+        )
+
+    def display_language(self) -> str:
+        """The language its text is shown in now: French where the active
+        language's translation is missing (modeltranslation's fallback)."""
+        language = get_language()
+        return language if self.is_translated(language) else SOURCE_LANGUAGE
+
+
+class TranslatedPage(TranslationState, Reviewed):
     """What every translated page shares: a key, a name and a slug per language,
     and the review workflow (Reviewed)."""
 
@@ -289,18 +308,6 @@ class TranslatedPage(Reviewed):
 
     def __str__(self):
         return self.name or self.key
-
-    def is_translated(self, language: str) -> bool:
-        return all(
-            getattr(self, build_localized_fieldname(field, language))
-            for field in self.required_translations
-        )
-
-    def display_language(self) -> str:
-        """The language its text is shown in now: French where the active
-        language's translation is missing (modeltranslation's fallback)."""
-        language = get_language()
-        return language if self.is_translated(language) else SOURCE_LANGUAGE
 
 
 class StaffProfile(models.Model):
@@ -451,6 +458,133 @@ class Figure(Reviewed):
         return self.image_en if language == "en" and self.image_en_id else self.image_fr
 
 
+class SymptomQuerySet(VersionQuerySet):
+    def by_urgency(self):
+        """The table's order: the most urgent tier first, then the table's own order."""
+        urgency = models.Case(
+            *(models.When(tier=action, then=rank) for action, rank in ACTION_URGENCY.items()),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(urgency, "order", "key")
+
+
+class Symptom(TranslationState, Reviewed):
+    """One entry of the triage table: something a patient can notice, in
+    everyday words, and the one action tier the whole site gives it. A
+    treatment may raise the tier (SymptomContext), never lower it."""
+
+    key = models.SlugField(_("key"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    tier = models.CharField(
+        pgettext_lazy("what the patient does", "action"), max_length=20, choices=Action
+    )
+    name = models.CharField(
+        _("symptom"), max_length=200, help_text=_("What the patient notices, in everyday words.")
+    )
+    threshold = models.CharField(
+        _("threshold"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where there is one, e.g. 4 or more loose stools in 24 hours."),
+    )
+    what_to_do = models.TextField(_("what to do"), help_text=_("One or two short sentences."))
+    sources = models.ManyToManyField(Source, limit_choices_to=WORKING, verbose_name=_("sources"))
+
+    required_translations = ("name", "what_to_do")
+    child_relations = ("contexts",)
+
+    objects = SymptomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "key"]
+        constraints = [unique_per_version("key", name="unique_key")]
+        verbose_name = _("symptom (triage table)")
+        verbose_name_plural = _("triage table")
+
+    def __str__(self):
+        return self.name or self.key
+
+    def get_tier_display(self):
+        return choice_label(Action, self.tier)
+
+    @property
+    def urgency(self) -> int:
+        return ACTION_URGENCY[self.tier]
+
+    def for_therapy(self, therapy_key: str | None) -> dict:
+        """What a page shows of this symptom for a patient on this treatment (or on
+        none): the tier (the treatment's context may raise it), its words, the context."""
+        context = self.context_for(therapy_key)
+        tier = context.tier if context else self.tier
+        return {"tier": tier, "label": choice_label(Action, tier), "context": context}
+
+    def context_for(self, therapy_key: str | None):
+        """This symptom's context for a treatment (its raised tier and note), or None.
+        Reads the prefetched `contexts`."""
+        if therapy_key:
+            for context in self.contexts.all():
+                if context.therapy_key == therapy_key:
+                    return context
+        return None
+
+
+class SymptomContext(models.Model):
+    """A treatment that makes a symptom more urgent: a fever during aplasia, a
+    sign of ICANS in the 8 weeks after CAR-T cells. It names the treatment by
+    its key (a treatment's warning signs name symptoms: a link both ways would
+    leave no order in which to publish them)."""
+
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="contexts")
+    therapy_key = models.SlugField(
+        _("treatment"), max_length=80, help_text=_("The treatment's key, e.g. car-t.")
+    )
+    tier = models.CharField(
+        pgettext_lazy("what the patient does", "action"), max_length=20, choices=Action
+    )
+    note = models.TextField(_("what changes with this treatment"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["symptom", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["symptom", "therapy_key"], name="unique_context_per_symptom"
+            )
+        ]
+        verbose_name = _("treatment that raises the tier")
+        verbose_name_plural = _("treatments that raise the tier")
+
+    def __str__(self):
+        return f"{self.symptom} — {self.therapy_key}"
+
+    def get_tier_display(self):
+        return choice_label(Action, self.tier)
+
+    def clean(self):
+        problems = {}
+        try:  # the admin's inline gives the symptom as edited in the same form
+            symptom = self.symptom
+        except Symptom.DoesNotExist:
+            symptom = None
+        if symptom is not None and not raises_or_keeps(symptom.tier, self.tier):
+            problems["tier"] = _(
+                "A treatment may only raise a symptom's tier, never lower it: "
+                "this symptom's tier is “%(tier)s”."
+            ) % {"tier": symptom.get_tier_display()}
+        if self.therapy_key and not Therapy.objects.working().filter(key=self.therapy_key).exists():
+            problems["therapy_key"] = _("No treatment has this key.")
+        if problems:
+            raise ValidationError(problems)
+
+
+def raises_or_keeps(tier: str, other: str) -> bool:
+    """Whether `other` is as urgent as `tier` or more (unknown tiers pass: the
+    choice itself is checked elsewhere)."""
+    if tier not in ACTION_URGENCY or other not in ACTION_URGENCY:
+        return True
+    return ACTION_URGENCY[other] <= ACTION_URGENCY[tier]
+
+
 class Therapy(RenderedMarkdownMixin, TranslatedPage):
     family = models.CharField(_("family"), max_length=30, choices=Family)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -472,6 +606,13 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         ),
     )
     warning_signs_html = models.TextField(editable=False, default="")
+    signs = models.ManyToManyField(
+        Symptom,
+        blank=True,
+        limit_choices_to=WORKING,
+        related_name="therapies",
+        verbose_name=_("warning signs (triage table)"),
+    )
     sources = models.ManyToManyField(
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
@@ -567,6 +708,18 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
         _("warning signs"), help_text=_("Markdown list: when to call at once, and whom.")
     )
     warning_signs_html = models.TextField(editable=False, default="")
+    # The triage table's entry for what the patient notices of this side effect: no
+    # treatment's row may give it a lower tier (content.py). A key, as SymptomContext's.
+    symptom_key = models.SlugField(
+        _("its symptom in the triage table"), max_length=80, blank=True, help_text=_("Its key.")
+    )
+    signs = models.ManyToManyField(
+        Symptom,
+        blank=True,
+        limit_choices_to=WORKING,
+        related_name="side_effects",
+        verbose_name=_("warning signs (triage table)"),
+    )
     sources = models.ManyToManyField(
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
@@ -640,6 +793,29 @@ class TherapySideEffect(models.Model):
 
     def __str__(self):
         return f"{self.therapy} — {self.side_effect}"
+
+    def clean(self):
+        """The loader's rule, in the admin too: a row may not give its side effect a
+        lower tier than the triage table gives the side effect's symptom."""
+        if not self.side_effect_id or not self.therapy_id or not self.side_effect.symptom_key:
+            return
+        symptom = (
+            Symptom.objects.working()
+            .filter(key=self.side_effect.symptom_key)
+            .prefetch_related("contexts")
+            .first()
+        )
+        tier = symptom and symptom.for_therapy(self.therapy.key)["tier"]
+        if tier and not raises_or_keeps(tier, self.action):
+            raise ValidationError(
+                {
+                    "action": _(
+                        "The triage table says “%(tier)s” for “%(symptom)s”: a treatment's "
+                        "row may not give this side effect a lower tier."
+                    )
+                    % {"tier": choice_label(Action, tier), "symptom": symptom.name}
+                }
+            )
 
     # Django's get_FOO_display builds a dict of every (lazy) choice at each call: 25 µs,
     # three times per row of every guide. These look the label up directly.
@@ -946,8 +1122,8 @@ def normalize_newlines(sender, instance, **kwargs):
 
 # The reviewed content, in publishing order: what a page links to comes first.
 REVIEWED_MODELS: tuple[type[Reviewed], ...] = (
-    Source, Figure, GlossaryTerm, SideEffect, Therapy, Disease, Article, SynonymGroup,
-    CareService,
+    Source, Figure, GlossaryTerm, Symptom, SideEffect, Therapy, Disease, Article,
+    SynonymGroup, CareService,
 )  # fmt: skip
 
 

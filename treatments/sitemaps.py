@@ -21,6 +21,7 @@ class PagesSitemap(PortalSitemap):
             "treatments:disease-list",
             "treatments:glossary",
             "treatments:contact",
+            "treatments:what-to-do",
         ]
 
     def location(self, item):

@@ -13,6 +13,8 @@ from .models import (
     GlossaryTerm,
     SideEffect,
     StaffProfile,
+    Symptom,
+    SymptomContext,
     Therapy,
     TherapySideEffect,
     TreatmentStep,
@@ -77,6 +79,16 @@ class FigureOptions(TranslationOptions):
     fields = ("alt", "caption", "credit")
     # A figure is shown in both languages: its words are required in each.
     required_languages = {"fr": ("alt", "caption", "credit"), "en": ("alt", "caption")}
+
+
+@register(Symptom)
+class SymptomOptions(TranslationOptions):
+    fields = ("name", "threshold", "what_to_do")
+
+
+@register(SymptomContext)
+class SymptomContextOptions(TranslationOptions):
+    fields = ("note",)
 
 
 @register(StaffProfile)

@@ -23,6 +23,8 @@ urlpatterns = [
     path(_("diseases/<slug:slug>/"), views.DiseaseDetailView.as_view(), name="disease"),
     # Translators: URL segment of the glossary; lower-case ASCII, no spaces.
     path(_("glossary/"), views.GlossaryView.as_view(), name="glossary"),
+    # Translators: URL segment of the page "I have a symptom: what do I do?"; lower-case ASCII.
+    path(_("what-to-do/"), views.WhatToDoView.as_view(), name="what-to-do"),
     # Translators: URL segment of the search page; lower-case ASCII, no spaces.
     path(_("search/"), views.SearchView.as_view(), name="search"),
     # Translators: URL segment of the contact page; lower-case ASCII, no spaces.

@@ -11,15 +11,18 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search, structured_data
+from .content import KEY_PATTERN
 from .context_processors import live_service
 from .models import (
     ONSET_TIMING,
+    Action,
     Article,
     Disease,
     Family,
     FigureFile,
     GlossaryTerm,
     SideEffect,
+    Symptom,
     Therapy,
     TherapySideEffect,
     Timing,
@@ -71,6 +74,13 @@ class TranslatedObjectMixin:
         context["translated_object"] = self.object
         context["content_language"] = self.object.display_language()
         return context
+
+
+def triage_signs(owner=""):
+    """The warning signs of a page (or of its rows' side effects) from the triage
+    table, most urgent first, with their treatment contexts: two queries."""
+    signs = Symptom.objects.by_urgency().prefetch_related("contexts")
+    return Prefetch(f"{owner}__signs" if owner else "signs", queryset=signs)
 
 
 def therapies_by_family(therapies):
@@ -163,7 +173,9 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
         return (
             version(Therapy)
             .select_related(REVIEWER)
-            .prefetch_related("sources", Prefetch("side_effects", rows))
+            .prefetch_related(
+                "sources", Prefetch("side_effects", rows), triage_signs("side_effects__side_effect")
+            )
         )
 
     # The query parameters a page reads, each with the function that gives its canonical
@@ -216,7 +228,7 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
         return (
             version(SideEffect)
             .select_related(REVIEWER)
-            .prefetch_related("sources", Prefetch("therapies", queryset=rows))
+            .prefetch_related("sources", Prefetch("therapies", queryset=rows), triage_signs())
         )
 
     def get_context_data(self, **kwargs):
@@ -312,6 +324,48 @@ class ContactView(TemplateView):
         service = live_service(self.request)
         data = structured_data.organization(service) if service else ""
         return super().get_context_data(care_service=service, structured_data=data, **kwargs)
+
+
+def _key_or_none(value):
+    """A content key as a query parameter: its canonical form, or None (as if absent)."""
+    value = (value or "").strip()
+    return value if 0 < len(value) <= 80 and KEY_PATTERN.match(value) else None
+
+
+class WhatToDoView(TemplateView):
+    """ "I have a symptom: what do I do?": `?symptom=<key>` (and optionally
+    `&treatment=<key>`) gives the answer from the triage table; without a
+    symptom, or with one that is not in the table, the whole table by tier
+    (a sheet to print). Keys, not slugs: the language switcher keeps the answer."""
+
+    template_name = "treatments/what_to_do.html"
+    query_parameters = {"symptom": _key_or_none, "treatment": _key_or_none}
+
+    def get_context_data(self, **kwargs):
+        symptoms = list(
+            Symptom.objects.published().by_urgency().prefetch_related("contexts", "sources")
+        )
+        therapies = list(Therapy.objects.published().only("key", "name", "slug", "order"))
+        wanted = self.query_parameters["symptom"](self.request.GET.get("symptom"))
+        symptom = next((item for item in symptoms if item.key == wanted), None)
+        treatment_key = self.query_parameters["treatment"](self.request.GET.get("treatment"))
+        therapy = next((item for item in therapies if item.key == treatment_key), None)
+        answer = symptom.for_therapy(therapy and therapy.key) if symptom else {}
+        return super().get_context_data(
+            symptoms=symptoms,
+            therapies=therapies,
+            symptom=symptom,
+            therapy=therapy,
+            symptom_context=answer.get("context"),
+            tier=answer.get("tier"),
+            tier_label=answer.get("label", ""),
+            groups=[
+                (action, [item for item in symptoms if item.tier == action])
+                for action in Action
+                if any(item.tier == action for item in symptoms)
+            ],
+            **kwargs,
+        )
 
 
 class PreviewMixin:

@@ -41,6 +41,11 @@ PAGE_TYPES = {
     "search-corrected": ("/fr/recherche/?q=radiot%C3%A9rapie", "/en/search/?q=chemoterapy"),
     "contact": ("/fr/contact/", "/en/contact/"),
     "article": ("/fr/essais-cliniques/", "/en/clinical-trials/"),
+    "what-to-do": ("/fr/que-faire/", "/en/what-to-do/"),
+    "what-to-do-answer": (
+        "/fr/que-faire/?symptom=fever&treatment=car-t",
+        "/en/what-to-do/?symptom=suicidal-thoughts",
+    ),
     "404": ("/fr/traitements/inconnu/", "/en/treatments/unknown/"),
 }
 CASES = [

@@ -128,3 +128,9 @@ def _figure_markups(figures, language) -> dict:
 @per_content_version
 def _published_figures(language) -> dict:
     return _figure_markups(Figure.objects.published(), language)
+
+
+@register.filter
+def triage_for(symptom, therapy_key=None):
+    """`{% with sign=symptom|triage_for:therapy.key %}`: Symptom.for_therapy."""
+    return symptom.for_therapy(therapy_key)

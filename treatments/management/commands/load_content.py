@@ -56,7 +56,8 @@ class Command(BaseCommand):
         summary = (
             f"{len(content.therapies)} treatments, {len(content.side_effects)} side effects, "
             f"{len(content.diseases)} diseases, {len(content.glossary)} glossary terms, "
-            f"{len(content.sources)} sources, {len(content.figures)} figures"
+            f"{len(content.sources)} sources, {len(content.figures)} figures, "
+            f"{len(content.symptoms)} symptoms in the triage table"
         )
         if check:
             self.stdout.write(self.style.SUCCESS(f"Content is valid: {summary}."))
