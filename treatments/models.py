@@ -136,9 +136,9 @@ def search_plain_text(*html: str) -> str:
 
 
 def key_points_field():
-    """Key points (« L’essentiel »): what a page opens with, on every treatment,
+    """Key points (L'essentiel in French): what a page opens with, on every treatment,
     side effect and disease. Required in French; the loader and the admin refuse
-    fewer than 3 or more than 5 items (limits.py)."""."""
+    fewer than 3 or more than 5 items (limits.py)."""
     return models.TextField(
         _("key points"),
         validators=[validate_key_points],

@@ -1,4 +1,4 @@
-"""Key points (« L’essentiel ») on every treatment, side effect and disease page:
+"""Key points (L'essentiel in French) on every treatment, side effect and disease page:
 a translated Markdown list and its rendered HTML, kept in History (not the HTML)."""
 
 from django.db import migrations, models
