@@ -170,3 +170,18 @@ def test_no_phone_number_is_written_in_a_template():
         assert not re.search(r"tel:\+?\d", text), path
         for number in re.findall(r"(?<![\w.#-])\+?\d[\d .]{5,}\d(?![\w-])", text):
             assert number.replace(" ", "") in national, (path, number)
+
+
+def test_every_warning_box_of_the_site_gives_the_ward_s_number(client):
+    make_service()
+    xml = client.get("/sitemap.xml").content.decode()
+    boxes = 0
+    for url in re.findall(r"<loc>http://testserver([^<]+)</loc>", xml):
+        html = page(client, url)
+        if url in ("/fr/contact/", "/en/contact/"):  # the numbers are the page, above its box
+            assert 'href="tel:0142160000"' in html
+            continue
+        for box in re.findall(r'<aside class="urgent".*?</aside>', html, re.S):
+            assert 'href="tel:0142160000"' in box, url
+            boxes += 1
+    assert boxes > 100  # home, lists, treatments, guides, side effects, diseases, articles
