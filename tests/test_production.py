@@ -99,7 +99,7 @@ def test_the_sitemap_lists_both_languages_with_alternates(client):
                 assert f"<loc>http://testserver{url}</loc>" in xml
                 assert f'hreflang="{language}" href="http://testserver{url}"' in xml
     # The fixed pages: home, the three lists, the glossary, contact, what to do.
-    pages = 7 + 8 + 8 + SideEffect.objects.published().count()  # + guides, side effects
+    pages = 7 + 8 * 3 + SideEffect.objects.published().count()  # + guides, sheets
     pages += Disease.objects.published().count() + Article.objects.published().count()
     assert xml.count("<url>") == 2 * pages
 

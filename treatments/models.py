@@ -635,6 +635,9 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
     def get_side_effects_url(self):
         return page_url("treatments:therapy-side-effects", self.slug)
 
+    def get_sheet_url(self):
+        return page_url("treatments:therapy-sheet", self.slug)
+
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
         steps = [f"{step.title}. {search_plain_text(step.body_html)}" for step in self.steps.all()]

@@ -41,6 +41,11 @@ class SideEffectsGuideSitemap(TherapySitemap):
         return therapy.get_side_effects_url()
 
 
+class SheetSitemap(TherapySitemap):
+    def location(self, therapy):
+        return therapy.get_sheet_url()
+
+
 class SideEffectSitemap(PortalSitemap):
     def items(self):
         return SideEffect.objects.published()
@@ -69,6 +74,7 @@ SITEMAPS = {
     "pages": PagesSitemap,
     "treatments": TherapySitemap,
     "guides": SideEffectsGuideSitemap,
+    "sheets": SheetSitemap,
     "side-effects": SideEffectSitemap,
     "diseases": DiseaseSitemap,
     "articles": ArticleSitemap,

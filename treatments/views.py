@@ -209,6 +209,32 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
         )
 
 
+class TherapySheetView(TranslatedObjectMixin, DetailView):
+    """A treatment's one-page sheet, for the fridge door: the signs that mean calling,
+    from the triage table (those of its side effects, with its own contexts), most urgent
+    first; whom to call; what to have at hand. It prints on one A4 page."""
+
+    template_name = "treatments/therapy_sheet.html"
+    context_object_name = "therapy"
+    get_queryset = TherapySideEffectsView.get_queryset
+    # The tiers a sheet lists: "mention it at the next visit" is the guide's.
+    TIERS = (Action.EMERGENCY, Action.CALL_NOW, Action.CALL_TODAY)
+
+    def get_context_data(self, **kwargs):
+        therapy = self.object
+        signs = {}
+        for row in therapy.side_effects.all():
+            for symptom in row.side_effect.signs.all():
+                signs.setdefault(symptom.key, (symptom, symptom.for_therapy(therapy.key)))
+        ranked = sorted(signs.values(), key=lambda item: (item[0].order, item[0].key))
+        groups = [
+            (tier, [item for item in ranked if item[1]["tier"] == tier]) for tier in self.TIERS
+        ]
+        return super().get_context_data(
+            groups=[(tier, items) for tier, items in groups if items], **kwargs
+        )
+
+
 class SideEffectListView(ListView):
     template_name = "treatments/side_effect_list.html"
     context_object_name = "side_effects"

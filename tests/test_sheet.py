@@ -1,0 +1,67 @@
+"""A treatment's one-page sheet: the signs that mean calling, from the triage table,
+whom to call, what to have at hand; linked from the treatment and its guide."""
+
+import re
+
+import pytest
+from django.utils.translation import override
+
+from treatments.models import Therapy
+
+from .test_care_service import make_service
+
+pytestmark = pytest.mark.django_db
+
+TITLE = {"fr": "quand appeler", "en": "when to call"}
+TIERS = {
+    "fr": ("Appelez le 15 ou le 112 maintenant", "Appelez l’équipe soignante tout de suite"),
+    "en": ("Call 15 or 112 now", "Call your care team now, day or night"),
+}
+FEVER = {"fr": "Fièvre de 38 °C ou plus", "en": "Fever of 38 °C or more"}
+
+
+def urls(therapy, language):
+    with override(language):
+        return therapy.get_absolute_url(), therapy.get_side_effects_url(), therapy.get_sheet_url()
+
+
+def test_every_treatment_has_its_sheet_linked_from_its_pages(client, language):
+    for therapy in Therapy.objects.published():
+        article, guide, sheet = urls(therapy, language)
+        response = client.get(sheet)
+        html = response.content.decode()
+        assert response.status_code == 200, sheet
+        assert re.search(rf"<h1[^>]*>[^<]*{TITLE[language]}</h1>", html), sheet
+        for tier in TIERS[language]:
+            assert re.search(rf">{tier}[^<]*</h2>", html), (sheet, tier)
+        assert FEVER[language] in html, sheet
+        assert html.count('class="sheet__blank"') == 3  # no number set: lines to write them on
+        for page in (article, guide):
+            assert f'href="{sheet}"' in client.get(page).content.decode(), page
+
+
+def test_a_sheet_gives_the_service_s_numbers_once_set(client):
+    make_service()
+    therapy = Therapy.objects.published().get(key="car-t")
+    html = client.get(urls(therapy, "en")[2]).content.decode()
+    assert 'href="tel:0142160000">01 42 16 00 00</a>' in html
+    assert 'class="sheet__blank"' not in html
+
+
+def test_a_sheet_names_the_treatment_s_own_context(client):
+    """After an allograft a new rash is a call now, and the sheet says why."""
+    therapy = Therapy.objects.published().get(key="allograft")
+    html = client.get(urls(therapy, "en")[2]).content.decode()
+    call_now = html[html.index(TIERS["en"][1]) : html.index("have at hand")]
+    assert "graft-versus-host" in call_now
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_a_sheet_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    from .builders import make_therapy
+
+    therapy = make_therapy(side_effects=size)
+    # The guide's queries (the treatment, its sources, rows, their signs and the signs'
+    # contexts) and the content version, whatever the number of rows.
+    with django_assert_num_queries(6):
+        assert client.get(urls(therapy, "en")[2]).status_code == 200
