@@ -16,7 +16,9 @@ urlpatterns = [
         name="therapy-side-effects",
     ),
     # Translators: URL segment of a treatment's one-page sheet; lower-case ASCII, no spaces.
-    path(_("treatments/<slug:slug>/sheet/"), views.TherapySheetView.as_view(), name="therapy-sheet"),
+    path(
+        _("treatments/<slug:slug>/sheet/"), views.TherapySheetView.as_view(), name="therapy-sheet"
+    ),
     # Translators: URL segment of the side-effect pages; lower-case ASCII, no spaces.
     path(_("side-effects/"), views.SideEffectListView.as_view(), name="side-effect-list"),
     path(_("side-effects/<slug:slug>/"), views.SideEffectDetailView.as_view(), name="side-effect"),
