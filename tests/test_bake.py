@@ -184,7 +184,7 @@ def test_a_withdrawn_treatment_disappears_from_the_copy(baked):
     assert not pages.exists()  # its files, their compressed copies, its directories
     assert not (baked / "en/treatments/car-t-cell-therapy").exists()
     assert "fr/traitements/cellules-car-t/index.html" in report.removed
-    assert len(report.removed) == 12  # page and guide (+ 4 filters), in both languages
+    assert len(report.removed) == 14  # page, sheet and guide (+ 4 filters), in both languages
     assert "cellules-car-t" not in (baked / "fr/traitements/index.html").read_text()
     assert "cellules-car-t" not in (baked / bake.MANIFEST).read_text()
 
