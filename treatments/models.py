@@ -836,8 +836,9 @@ class TherapySideEffect(models.Model):
         return ACTION_URGENCY[self.action]
 
 
-class Disease(RenderedMarkdownMixin, TranslatedPage):
-    """A blood cancer: a short plain page linking to the treatments used for it."""
+class ExplainedPage(RenderedMarkdownMixin, TranslatedPage):
+    """A page of a summary, key points and a Markdown text that cites its sources and
+    names the treatments it concerns: a blood cancer, an article (clinical trials)."""
 
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     summary = models.TextField(_("summary"))
@@ -845,11 +846,12 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
     key_points_html = models.TextField(editable=False, default="")
     body = models.TextField(_("explanation"), help_text=_("Markdown, headings from ## down."))
     body_html = models.TextField(editable=False, default="")
+    # diseases / articles: the treatment's pages that speak of it.
     therapies = models.ManyToManyField(
         Therapy,
         blank=True,
         limit_choices_to=WORKING,
-        related_name="diseases",
+        related_name="%(class)ss",
         verbose_name=_("treatments used"),
     )
     sources = models.ManyToManyField(
@@ -861,54 +863,35 @@ class Disease(RenderedMarkdownMixin, TranslatedPage):
     required_translations = ("name", "slug", "summary", "key_points", "body")
 
     class Meta(TranslatedPage.Meta):
+        abstract = True
         ordering = ["order", "key"]
+
+    def search_text(self) -> tuple[str, str]:
+        """(summary, rest of the page) as search reads them, in the active language."""
+        return self.summary, search_plain_text(self.key_points_html, self.body_html)
+
+
+class Disease(ExplainedPage):
+    """A blood cancer: a short plain page linking to the treatments used for it."""
+
+    class Meta(ExplainedPage.Meta):
         verbose_name = _("disease")
         verbose_name_plural = _("diseases")
 
     def get_absolute_url(self):
         return page_url("treatments:disease", self.slug)
 
-    def search_text(self) -> tuple[str, str]:
-        """(summary, rest of the page) as search reads them, in the active language."""
-        return self.summary, search_plain_text(self.key_points_html, self.body_html)
 
-
-class Article(RenderedMarkdownMixin, TranslatedPage):
+class Article(ExplainedPage):
     """A page that explains a subject beyond one treatment (clinical trials...),
     at its own address: /fr/<slug>/, /en/<slug>/."""
 
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    summary = models.TextField(_("summary"))
-    key_points = key_points_field()
-    key_points_html = models.TextField(editable=False, default="")
-    body = models.TextField(_("text"), help_text=_("Markdown, headings from ## down."))
-    body_html = models.TextField(editable=False, default="")
-    therapies = models.ManyToManyField(
-        Therapy,
-        blank=True,
-        limit_choices_to=WORKING,
-        related_name="articles",
-        verbose_name=_("treatments that link to it"),
-    )
-    sources = models.ManyToManyField(
-        Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
-    )
-
-    markdown_fields = ("key_points", "body")
-    glossary_field = "body"
-    required_translations = ("name", "slug", "summary", "key_points", "body")
-
-    class Meta(TranslatedPage.Meta):
-        ordering = ["order", "key"]
+    class Meta(ExplainedPage.Meta):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
     def get_absolute_url(self):
         return page_url("treatments:article", self.slug)
-
-    def search_text(self) -> tuple[str, str]:
-        """(summary, rest of the page) as search reads them, in the active language."""
-        return self.summary, search_plain_text(self.key_points_html, self.body_html)
 
 
 class GlossaryQuerySet(TranslatedSlugQuerySet):
