@@ -29,8 +29,9 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Coverage is reported; CI adds its floor: make test PYTEST_ARGS=--cov-fail-under=N
+# One worker per core (up to four), each with its own test database and browser.
 test: setup
-	$(PY) -m pytest --cov $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses=auto --maxprocesses=4 --cov $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "gettext is missing: install it (apt-get install gettext), then run make again." >&2; exit 1; }

@@ -1,4 +1,5 @@
 import os
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -26,8 +27,9 @@ hypothesis_settings.register_profile(
 hypothesis_settings.register_profile("thorough", max_examples=5_000, deadline=timedelta(seconds=2))
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
-# The loaded content, serialized: transactional tests (the browser's live
-# server) empty the tables when they end and start again from it.
+# The loaded content (a copy of the SQLite database, or the rows serialized):
+# transactional tests (the browser's live server) empty the tables when they end
+# and start again from it.
 CONTENT_SNAPSHOT = {}
 
 
@@ -44,12 +46,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the portal's real content, loaded once."""
     with django_db_blocker.unblock():
         call_command("load_content", verbosity=0)
-        objects = [
-            instance
-            for model in (FigureFile, *content_models(), ImportRecord, ContentChange)
-            for instance in model.objects.order_by("pk")
-        ]
-        CONTENT_SNAPSHOT["json"] = serializers.serialize("json", objects)
+        if connection.vendor == "sqlite":
+            # SQLite copies a whole database in milliseconds, where saving every
+            # object again takes seconds: a copy of the test database as loaded.
+            connection.ensure_connection()
+            CONTENT_SNAPSHOT["sqlite"] = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(CONTENT_SNAPSHOT["sqlite"])
+        else:
+            objects = [
+                instance
+                for model in (FigureFile, *content_models(), ImportRecord, ContentChange)
+                for instance in model.objects.order_by("pk")
+            ]
+            CONTENT_SNAPSHOT["json"] = serializers.serialize("json", objects)
         # Once, after the snapshot (which must not say the index is built): a test
         # that changes content rebuilds it in its own transaction.
         search.ensure_index()
@@ -62,6 +71,10 @@ def portal_content(transactional_db):
 
     Not serialized_rollback: Django keeps its snapshot on the connection
     object, and under Playwright's event loop the test gets another one."""
+    if "sqlite" in CONTENT_SNAPSHOT:
+        connection.ensure_connection()
+        CONTENT_SNAPSHOT["sqlite"].backup(connection.connection)
+        return
     models = set()
     with transaction.atomic(), connection.constraint_checks_disabled():
         for deserialized in serializers.deserialize("json", CONTENT_SNAPSHOT["json"]):
