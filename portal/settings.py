@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "treatments.context_processors.care_service",
+                "treatments.context_processors.signs_on_every_page",
             ],
         },
     },

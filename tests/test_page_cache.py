@@ -363,9 +363,9 @@ def test_an_editor_s_save_leaves_the_cached_page_and_a_publish_renders_it_again(
     client.force_login(make_reviewer())
     assert client.post(publish_url(working)).status_code == 302
     client.logout()
-    # Rendered again: the version, the treatment's 6 queries, the glossary, the figures and
-    # the service's numbers, read once per content version.
-    with django_assert_num_queries(10):
+    # Rendered again: the version, the treatment's 6 queries, the glossary, the figures, the
+    # service's numbers and the warning box's signs, read once per content version.
+    with django_assert_num_queries(11):
         html = client.get(PAGE).content.decode()
     assert "A summary nobody has reviewed yet." in html
     assert "A step nobody has reviewed yet" in html

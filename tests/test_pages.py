@@ -156,9 +156,9 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
 def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(steps=size, side_effects=size, sources=size)
     # The first page after a publish: the content version, the treatment, its steps, rows,
-    # sources, diseases, articles, and the glossary and the service's numbers, read once per
-    # content version.
-    with django_assert_num_queries(9):
+    # sources, diseases, articles, and the glossary, the service's numbers and the warning
+    # box's signs, read once per content version.
+    with django_assert_num_queries(10):
         response = client.get(therapy_url(therapy, "en"))
     assert response.status_code == 200
     assert response.content.decode().count('class="step"') == size
@@ -170,8 +170,9 @@ def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_n
 
 
 def test_home_page_query_count(client, django_assert_num_queries):
-    # The content version, the treatments, the articles, the service's numbers.
-    with django_assert_num_queries(4):
+    # The content version, the treatments, the articles, the service's numbers, the warning
+    # box's signs.
+    with django_assert_num_queries(5):
         assert client.get(reverse("treatments:home")).status_code == 200
 
 

@@ -1,6 +1,7 @@
 """The triage table (content/symptoms/): one tier per symptom, loaded, exported,
 reviewed like every page, and the rules the loader keeps."""
 
+import re
 from io import StringIO
 
 import polib
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from treatments import publishing
 from treatments.models import SideEffect, Status, Symptom, Therapy
 from treatments.roles import EDITORS
 
@@ -46,6 +48,13 @@ def test_a_context_may_raise_a_symptoms_tier(small):  # noqa: F811
             "- therapy: nowhere",
             "content/symptoms/fever/symptom.yaml, line 5, field 'contexts[0].therapy': "
             "'nowhere' is not a known treatment",
+        ),
+        (
+            "symptoms/fever/symptom.yaml",
+            "order: 1\n",
+            "order: 1\non_every_page: yes please\n",
+            "content/symptoms/fever/symptom.yaml, line 3, field 'on_every_page': 'yes please' "
+            "must be true or false",
         ),
         (
             "symptoms/fever/symptom.yaml",
@@ -236,3 +245,67 @@ def test_the_admin_refuses_a_row_that_under_rates_its_side_effect(client):
     html = response.content.decode()
     assert "The triage table says “Call your care team now, day or night” for “Diarrhoea”" in html
     assert therapy.side_effects.get(side_effect=diarrhoea).action == "call-now"
+
+
+# --- The warning box of every page: the table's entries marked on_every_page --------------------
+
+BOX = re.compile(r'<aside class="urgent".*?</aside>', re.S)
+BOX_TIERS = {
+    "fr": {
+        "Appelez le 15 ou le 112 maintenant": ["Grande difficulté à respirer", "Douleur"],
+        "Appelez l’équipe soignante tout de suite": ["Fièvre de 38", "Frissons", "Confusion"],
+    },
+    "en": {
+        "Call 15 or 112 now": ["Great difficulty breathing", "Chest pain", "Heavy bleeding"],
+        "Call your care team now, day or night": ["Fever of 38", "Shivering", "Confusion"],
+    },
+}
+EVERY_PAGE = {
+    "fr": ["/fr/", "/fr/traitements/cellules-car-t/", "/fr/effets-indesirables/", "/fr/x/y/"],
+    "en": ["/en/", "/en/treatments/car-t-cell-therapy/", "/en/side-effects/", "/en/x/y/"],
+}
+
+
+def warning_box(client, url):
+    return BOX.search(client.get(url).content.decode()).group()
+
+
+def test_the_box_on_every_page_lists_the_tables_signs_by_tier(client, language):
+    for url in EVERY_PAGE[language]:
+        box = warning_box(client, url)
+        tiers = BOX_TIERS[language]
+        positions = [box.index(tier) for tier in tiers]
+        assert positions == sorted(positions), url  # the most urgent tier first
+        ends = [*positions[1:], len(box)]
+        for start, end, names in zip(positions, ends, tiers.values(), strict=True):
+            for name in names:
+                assert name in box[start:end], (url, name)  # under its own tier
+        assert ("Diarrhée", "Diarrhoea")[language == "en"] not in box  # not marked: not listed
+
+
+def test_a_published_change_to_the_table_changes_the_box_on_every_page(client):
+    fever = Symptom.objects.working().get(key="fever")
+    fever.name_en = "A temperature of 38 °C or above"
+    fever.save()
+    rash = Symptom.objects.working().get(key="new-rash")
+    rash.on_every_page = True
+    rash.save()
+    box = warning_box(client, "/en/")
+    assert "Fever of 38 °C or more" in box and "A new rash" not in box  # not yet reviewed
+    publishing.publish(fever)
+    publishing.publish(rash)
+    for url in EVERY_PAGE["en"]:
+        box = warning_box(client, url)
+        assert "A temperature of 38 °C or above" in box and "Fever of 38" not in box, url
+        assert "A new rash" in box  # under its own tier: call today
+        assert box.index("Call your care team today") < box.index("A new rash")
+
+
+def test_without_the_table_the_box_still_says_whom_to_call(client, language):
+    Symptom.objects.update(on_every_page=False)
+    box = warning_box(client, f"/{language}/")
+    assert {
+        "fr": "appelez tout de suite l’équipe soignante, de jour comme de nuit. En cas d’urgence "
+        "vitale, appelez le 15 ou le 112.",
+        "en": "call your care team at once, day or night. In an emergency, call 15 or 112.",
+    }[language] in box

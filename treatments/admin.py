@@ -432,8 +432,8 @@ class SymptomContextInline(ContentInline):
 class SymptomAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     """The triage table: one tier per symptom, under the same review rules."""
 
-    list_display = ["name", "tier", "order", *REVIEW_COLUMNS]
-    list_filter = [*REVIEW_FILTERS, "tier"]
+    list_display = ["name", "tier", "order", "on_every_page", *REVIEW_COLUMNS]
+    list_filter = [*REVIEW_FILTERS, "tier", "on_every_page"]
     search_fields = ["key", "name_fr", "name_en", "threshold_fr", "threshold_en"]
     filter_horizontal = ["sources"]
     inlines = [SymptomContextInline]

@@ -262,6 +262,14 @@ class Document:
             return None
         return value
 
+    def flag(self, name) -> bool:
+        """A yes-or-no field: `true` or `false`, false when left out."""
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            self.problem(name, f"'{shown(value)}' must be true or false")
+            return False
+        return value
+
     def key_list(self, name, known, what, broken=()):
         """Keys of known objects; `broken` ones exist but could not be read."""
         value = self.data.get(name, [])
@@ -594,13 +602,20 @@ class ContentReader:
             meta = self.document(meta_path, Symptom)
             if not meta.ok:
                 continue
-            meta.check_fields({"tier", "order", "sources", "contexts", *REVIEW_FIELDS})
+            meta.check_fields(
+                {"tier", "order", "on_every_page", "sources", "contexts", *REVIEW_FIELDS}
+            )
             tier = meta.choice("tier", Action)
             sources = self.key_list(meta, "sources", self.content.sources, "source")
             if not meta.data.get("sources"):
                 meta.problem("sources", "at least one source must set this tier")
             symptom = {
-                "fields": {"tier": tier, "order": meta.integer("order"), **self.read_review(meta)},
+                "fields": {
+                    "tier": tier,
+                    "order": meta.integer("order"),
+                    "on_every_page": meta.flag("on_every_page"),
+                    **self.read_review(meta),
+                },
                 "sources": sources,
                 "contexts": self.read_symptom_contexts(meta, tier),
             }
@@ -1542,6 +1557,7 @@ def _export_symptom(symptom) -> dict:
     meta = {
         "tier": symptom.tier,
         "order": symptom.order,
+        "on_every_page": symptom.on_every_page or None,
         **_status(symptom),
         "sources": sorted(source.key for source in symptom.sources.all()),
         "contexts": [{"therapy": c.therapy_key, "tier": c.tier} for c in contexts],

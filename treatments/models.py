@@ -488,6 +488,11 @@ class Symptom(TranslationState, Reviewed):
         help_text=_("Where there is one, e.g. 4 or more loose stools in 24 hours."),
     )
     what_to_do = models.TextField(_("what to do"), help_text=_("One or two short sentences."))
+    on_every_page = models.BooleanField(
+        _("in the warning box of every page"),
+        default=False,
+        help_text=_("The few signs every patient must know, whatever their treatment."),
+    )
     sources = models.ManyToManyField(Source, limit_choices_to=WORKING, verbose_name=_("sources"))
 
     required_translations = ("name", "what_to_do")

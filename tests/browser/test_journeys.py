@@ -47,7 +47,7 @@ def test_find_what_to_do_about_a_fever_after_car_t_then_read_it_in_french(
     page.get_by_role("link", name="The side-effects guide of CAR-T cell therapy").first.click()
     expect(page.locator("h1")).to_have_text("Side effects: CAR-T cell therapy")
     urgent = page.get_by_role("complementary", name="When to call at once")
-    expect(urgent).to_contain_text("fever of 38 °C or more")
+    expect(urgent).to_contain_text("Fever of 38 °C or more")
     expect(urgent).to_contain_text("Call your care team now, day or night")
     crs = page.locator("#page-effect-cytokine-release-syndrome")
     expect(crs).to_contain_text("fever")
