@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatments', '0013_explained_pages'),
+        ("treatments", "0013_explained_pages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsymptom',
-            name='on_every_page',
-            field=models.BooleanField(default=False, help_text='The few signs every patient must know, whatever their treatment.', verbose_name='in the warning box of every page'),
+            model_name="historicalsymptom",
+            name="on_every_page",
+            field=models.BooleanField(
+                default=False,
+                help_text="The few signs every patient must know, whatever their treatment.",
+                verbose_name="in the warning box of every page",
+            ),
         ),
         migrations.AddField(
-            model_name='symptom',
-            name='on_every_page',
-            field=models.BooleanField(default=False, help_text='The few signs every patient must know, whatever their treatment.', verbose_name='in the warning box of every page'),
+            model_name="symptom",
+            name="on_every_page",
+            field=models.BooleanField(
+                default=False,
+                help_text="The few signs every patient must know, whatever their treatment.",
+                verbose_name="in the warning box of every page",
+            ),
         ),
     ]
