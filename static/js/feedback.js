@@ -2,8 +2,11 @@
 // script: the page that comes back says why, in the visitor's language.
 for (const box of document.querySelectorAll("[data-feedback]")) {
   const form = box.querySelector("form");
+  let sending = false; // a double click sends one answer
   form.onsubmit = async (event) => {
     event.preventDefault();
+    if (sending) return;
+    sending = true;
     try {
       const response = await fetch(form.action, {
         method: "POST",

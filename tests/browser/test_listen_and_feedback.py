@@ -185,6 +185,15 @@ def test_feedback_is_sent_in_place_with_javascript(open_page, language, thanks):
     no_csp_violation(page)
 
 
+def test_a_double_click_sends_one_answer(open_page):
+    page = open_page(THERAPY["en"])
+    form = page.locator(".feedback form")
+    form.get_by_label("Yes").check()
+    form.get_by_role("button").dblclick()
+    expect(page.locator("#feedback-thanks")).to_be_focused()
+    assert Answer.objects.count() == 1
+
+
 def test_feedback_is_sent_without_javascript(open_page, live_server):
     page = open_page(SIDE_EFFECT, java_script_enabled=False)
     expect(page.locator("#feedback-thanks")).to_be_hidden()
