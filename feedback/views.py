@@ -16,7 +16,9 @@ counted in the cache under a keyed hash of the address, which expires after the 
 """
 
 import logging
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -95,6 +97,9 @@ def send(request):
         return problem(request, 400, " ".join(messages), back)
     if not form.cleaned_data["website"]:  # a robot filled the honeypot: thank it all the same
         kind, key = form.cleaned_data["page"]
+        # The answers past their retention go as a new one comes: no scheduled job to forget.
+        retention = timedelta(days=settings.FEEDBACK_RETENTION_DAYS)
+        Answer.objects.filter(day__lt=date.today() - retention).delete()
         Answer.objects.create(
             kind=kind,
             key=key,

@@ -13,6 +13,7 @@
 | DJANGO_CANONICAL_HOST  | the first of DJANGO_ALLOWED_HOSTS (host of the baked copy) |
 | DJANGO_APPLICATION_ORIGIN | empty: same origin (where a baked copy's forms send) |
 | DJANGO_BAKE_OUTPUT     | empty: no bake after a publish (the baked copy's directory) |
+| DJANGO_FEEDBACK_RETENTION_DAYS | 365 (feedback answers older than this are deleted) |
 """
 
 import ipaddress
@@ -203,6 +204,8 @@ CONTENT_DIR = BASE_DIR / "content"
 CANONICAL_HOST = os.environ.get("DJANGO_CANONICAL_HOST", "") or ALLOWED_HOSTS[0]
 APPLICATION_ORIGIN = os.environ.get("DJANGO_APPLICATION_ORIGIN", "").rstrip("/")
 BAKE_OUTPUT = os.environ.get("DJANGO_BAKE_OUTPUT", "")
+# Visitors' answers (comments may say more than they should) are kept this many days.
+FEEDBACK_RETENTION_DAYS = int(os.environ.get("DJANGO_FEEDBACK_RETENTION_DAYS", 365))
 
 # Security headers. The CSP allows nothing from another origin and no inline
 # script or style; JSON-LD data blocks are not scripts and are not blocked.

@@ -4,6 +4,7 @@ token, pages still cached, floods and forged posts refused, staff see text only.
 import csv
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -94,6 +95,17 @@ def test_a_post_without_javascript_stores_one_answer_and_thanks_in_the_language(
         f'<p id="feedback-thanks" class="feedback__thanks" tabindex="-1">{THANKS[language]}</p>'
         in html
     )
+
+
+def test_answers_older_than_the_retention_are_deleted_as_a_new_one_comes(client, settings):
+    settings.FEEDBACK_RETENTION_DAYS = 30
+    today = date.today()
+    for age in (31, 30, 2):
+        answer = Answer.objects.create(kind="therapy", key="car-t", language="fr", helpful=True)
+        Answer.objects.filter(pk=answer.pk).update(day=today - timedelta(days=age))
+    assert post(client, "en").status_code == 303
+    kept = sorted((today - answer.day).days for answer in Answer.objects.all())
+    assert kept == [0, 2, 30]  # the new answer, and those within 30 days
 
 
 def test_neither_a_page_nor_an_answer_sets_a_cookie(client, language):
