@@ -6,6 +6,7 @@ import re
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
@@ -304,6 +305,24 @@ def test_export_then_load_writes_nothing(tmp_path):
     out = StringIO()
     call_command("load_content", "--path", str(tmp_path), stdout=out)
     assert "Content already up to date" in out.getvalue()
+
+
+def test_loading_then_exporting_changes_no_byte_of_the_content(tmp_path):
+    """Staff who export their edits see in git only what they changed."""
+    call_command("export_content", "--path", str(tmp_path), stdout=StringIO())
+    exported = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    written = {
+        p.relative_to(settings.CONTENT_DIR)
+        for p in settings.CONTENT_DIR.rglob("*")
+        if p.is_file() and p.name != "README.md"
+    }
+    assert exported == written
+    changed = [
+        str(name)
+        for name in sorted(written)
+        if (tmp_path / name).read_bytes() != (settings.CONTENT_DIR / name).read_bytes()
+    ]
+    assert changed == []
 
 
 def test_the_admin_is_not_for_search_engines(client):
