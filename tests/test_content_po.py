@@ -33,10 +33,10 @@ def first_entry(po, prefix, kind):
     return next(e for e in po if e.msgctxt.startswith(prefix) and f": {kind} " in e.comment)
 
 
-def english_page(client, therapy, guide=False):
-    """The English article, or with `guide` its side-effects guide (where its warning signs are)."""
+def english_page(client, therapy):
+    """The English article (its key points are there)."""
     with override("en"):
-        url = therapy.get_side_effects_url() if guide else therapy.get_absolute_url()
+        url = therapy.get_absolute_url()
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
@@ -102,26 +102,27 @@ def test_export_has_one_entry_per_segment_with_the_current_translation(tmp_path)
 
 def test_an_edited_translation_is_imported_and_shown_on_the_english_page(client, tmp_path):
     therapy = Therapy.objects.working().get(key="car-t")
-    english_page(client, therapy, guide=True)  # now in the page cache
+    english_page(client, therapy)  # now in the page cache
     path = tmp_path / "content.po"
     po = export(path)
-    item = first_entry(po, "therapy:car-t:warning_signs:", "list item")
-    item.msgstr = "**A brand-new warning sign**: call the centre at once."
+    item = first_entry(po, "therapy:car-t:key_points:", "list item")
+    item.msgstr = "**A brand-new key point**: call the centre at once."
     po.save()
 
     output = import_po(path)
 
-    assert "updated: therapy:car-t:warning_signs" in output
+    assert "updated: therapy:car-t:key_points" in output
     # A translation is a working version: online once a reviewer publishes it.
     therapy.refresh_from_db()
     assert therapy.status == Status.IN_REVIEW
-    html = english_page(client, therapy, guide=True)
-    assert "A brand-new warning sign" not in html
+    html = english_page(client, therapy)
+    assert "A brand-new key point" not in html
     publishing.publish(therapy)
-    html = english_page(client, therapy, guide=True)
-    assert "<strong>A brand-new warning sign</strong>: call the centre at once." in html
-    assert "- **A brand-new warning sign**: call the centre at once." in therapy.warning_signs_en
-    assert therapy.warning_signs_fr.startswith("- **Fièvre")  # the French is untouched
+    html = english_page(client, therapy)
+    assert "<strong>A brand-new key point</strong>: call the centre at once." in html
+    assert "- **A brand-new key point**: call the centre at once." in therapy.key_points_en
+    # The French is untouched.
+    assert therapy.key_points_fr.startswith("- On prend vos propres globules blancs")
     remembered = SegmentTranslation.objects.get(language="en", context=item.msgctxt)
     assert (remembered.source, remembered.translation) == (item.msgid, item.msgstr)
 
@@ -228,7 +229,7 @@ def test_a_translated_glossary_definition_reaches_the_pages_that_use_the_term(cl
 def assert_nothing_written(therapy_before):
     therapy = Therapy.objects.working().get(pk=therapy_before.pk)
     assert therapy.body_en == therapy_before.body_en
-    assert therapy.warning_signs_en == therapy_before.warning_signs_en
+    assert therapy.key_points_en == therapy_before.key_points_en
     assert not SegmentTranslation.objects.exists()
 
 
@@ -256,7 +257,7 @@ def test_an_entry_that_no_longer_matches_the_content_is_refused_by_name(tmp_path
     path = tmp_path / "content.po"
     po = export(path)
     po.find("therapy:car-t:body:1", by="msgctxt").msgstr = "A valid edit."
-    changed = first_entry(po, "therapy:car-t:warning_signs:", "list item")
+    changed = first_entry(po, "therapy:car-t:key_points:", "list item")
     changed.msgid = "Un texte français qui n’existe plus."
     changed.msgstr = "A text that no longer exists."
     po.save()
@@ -296,7 +297,7 @@ def test_unknown_entries_and_broken_shapes_are_refused(tmp_path, context, transl
 def test_a_list_item_translated_as_two_paragraphs_is_refused(tmp_path):
     path = tmp_path / "content.po"
     po = export(path)
-    first_entry(po, "therapy:car-t:warning_signs:", "list item").msgstr = "One.\n\nTwo."
+    first_entry(po, "therapy:car-t:key_points:", "list item").msgstr = "One.\n\nTwo."
     po.save()
     with pytest.raises(CommandError, match="must keep the shape of the French text"):
         import_po(path)

@@ -82,7 +82,7 @@ def read_document(tmp: Path, name: str, content: bytes) -> Document:
     doc = Document(path, Path("content") / name, problems, model=Therapy)
     # Every accessor, as the reader uses them, on whatever the file holds.
     doc.check_fields({"name", "slug"})
-    for field in ("name", "summary", "warning_signs"):
+    for field in ("name", "summary", "daily_life"):
         doc.text(field, required=False)
     doc.key("slug")
     doc.choice("status", Status)

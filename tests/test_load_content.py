@@ -127,10 +127,27 @@ def test_make_loads_content_only_into_an_empty_database(content_copy):
     assert Therapy.objects.working().get(key="car-t").summary_en == "Kept."
 
 
+def drop_contexts(content, therapy):
+    """Takes a treatment out of the triage table's contexts (symptom.yaml and its notes)."""
+    for folder in (content / "symptoms").iterdir():
+        meta_path = folder / "symptom.yaml"
+        meta = yaml.safe_load(meta_path.read_text())
+        rows = [row for row in meta.get("contexts") or [] if row["therapy"] != therapy]
+        meta_path.write_text(yaml.safe_dump({**meta, "contexts": rows}, allow_unicode=True))
+        for language in ("fr", "en"):
+            path = folder / f"{language}.md"
+            _, front, body = path.read_text().split("---\n", 2)
+            data = yaml.safe_load(front)
+            (data.get("contexts") or {}).pop(therapy, None)
+            front = yaml.safe_dump(data, allow_unicode=True)
+            path.write_text(f"---\n{front}---\n{body}")
+
+
 def test_pages_without_files_are_listed_and_withdrawn_only_with_prune(content_copy, client):
     shutil.rmtree(content_copy / "therapies/tcr-t")  # no disease page links to it
     article = content_copy / "articles/clinical-trials/article.yaml"
     article.write_text(article.read_text().replace("- tcr-t\n", ""))
+    drop_contexts(content_copy, "tcr-t")
     url = "/en/treatments/tcr-t-cell-therapy/"
     output = load(content_copy)
     assert "no longer in the files: therapies/tcr-t" in output

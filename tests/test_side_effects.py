@@ -142,12 +142,15 @@ def test_a_guide_uses_a_fixed_number_of_queries(client, django_assert_num_querie
     for row in therapy.side_effects.all():  # warning signs from the triage table
         row.side_effect.signs.set(signs)
         publishing.publish(row.side_effect)
-    # The content version, the treatment, its sources, its rows, their signs and the signs'
-    # contexts; the service's numbers and the warning box's signs once per content version.
-    with django_assert_num_queries(8):
+    therapy.signs.set(Symptom.objects.working()[:size])  # its own, in the warning box
+    publishing.publish(therapy)
+    # The content version, the treatment, its sources, its own signs and their contexts, its
+    # rows, their signs and the signs' contexts; the service's numbers and the warning box's
+    # signs once per content version.
+    with django_assert_num_queries(10):
         html = client.get(guide_url(therapy, "en")).content.decode()
     assert len(effect_keys(html)) == size
-    assert html.count('<li class="sign">') == 2 * size
+    assert html.count('<li class="sign">') == 2 * size + size
 
 
 @pytest.mark.parametrize("size", [1, 6])

@@ -177,7 +177,7 @@ def test_the_page_costs_the_same_queries_however_long_the_table(
         assert client.get(PAGE["en"], {"symptom": "fever", "treatment": "car-t"}).status_code == 200
     with django_assert_num_queries(4):  # the version is known for a while now
         html = client.get(PAGE["en"]).content.decode()
-    assert html.count('href="?symptom=') == 26 + extra
+    assert html.count('href="?symptom=') == 38 + extra
 
 
 def test_the_page_cache_keeps_one_answer_per_choice(client):

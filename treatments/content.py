@@ -979,15 +979,13 @@ class ContentReader:
 
     def read_therapy_language(self, doc, language, therapy, meta_ok=True):
         doc.check_fields(
-            {"name", "slug", "summary", "key_points", "warning_signs", "daily_life", "steps",
-             "side_effects"}
+            {"name", "slug", "summary", "key_points", "daily_life", "steps", "side_effects"}
         )  # fmt: skip
         values = {
             "name": doc.text("name"),
             "slug": doc.key("slug"),
             "summary": doc.text("summary"),
             "key_points": doc.key_points(),
-            "warning_signs": doc.text("warning_signs", required=False),
             "daily_life": doc.text("daily_life", required=False),
             "body": doc.markdown_body(),
         }
@@ -1467,7 +1465,8 @@ def _export_therapy(therapy) -> dict:
         "order": therapy.order,
         **_status(therapy),
         "sources": sorted(source.key for source in therapy.sources.all()),
-        "warning_signs": sorted(sign.key for sign in therapy.signs.all()),
+        # The guide's order: the table's, most urgent first (an M2M keeps no order of its own).
+        "warning_signs": [sign.key for sign in therapy.signs.by_urgency()],
         "steps": [{step.key: step.setting} if step.setting else step.key for step in steps],
         "side_effects": [
             {
@@ -1483,7 +1482,7 @@ def _export_therapy(therapy) -> dict:
     for language in LANGUAGE_CODES:
         data = _language_values(
             therapy,
-            ("name", "slug", "summary", "key_points", "warning_signs", "daily_life"),
+            ("name", "slug", "summary", "key_points", "daily_life"),
             language,
         )
         data["steps"] = {

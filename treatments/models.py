@@ -602,15 +602,8 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         _("daily life and questions"), blank=True, help_text=_("Markdown, headings from ## down.")
     )
     daily_life_html = models.TextField(editable=False, default="")
-    warning_signs = models.TextField(
-        _("warning signs of this treatment"),
-        blank=True,
-        help_text=_(
-            "Markdown list: the signs specific to this treatment that need a call at once, "
-            "and whom to call. Shown first in its side-effects guide."
-        ),
-    )
-    warning_signs_html = models.TextField(editable=False, default="")
+    # Its own warning signs, shown first in its side-effects guide: entries of the triage
+    # table, with this treatment's context (SymptomContext), never free text.
     signs = models.ManyToManyField(
         Symptom,
         blank=True,
@@ -622,7 +615,7 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
 
-    markdown_fields = ("key_points", "body", "daily_life", "warning_signs")
+    markdown_fields = ("key_points", "body", "daily_life")
     glossary_field = "body"
     required_translations = ("name", "slug", "summary", "key_points", "body")
     child_relations = ("steps", "side_effects")
@@ -646,9 +639,7 @@ class Therapy(RenderedMarkdownMixin, TranslatedPage):
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
         steps = [f"{step.title}. {search_plain_text(step.body_html)}" for step in self.steps.all()]
-        html = search_plain_text(
-            self.key_points_html, self.body_html, self.daily_life_html, self.warning_signs_html
-        )
+        html = search_plain_text(self.key_points_html, self.body_html, self.daily_life_html)
         return self.summary, " ".join([html, *steps])
 
 

@@ -32,7 +32,6 @@ class TherapyOptions(PageOptions):
     fields = (
         "name", "slug", "summary", "key_points", "key_points_html", "body", "body_html",
         "daily_life", "daily_life_html",
-        "warning_signs", "warning_signs_html",
     )  # fmt: skip
 
 

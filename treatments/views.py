@@ -174,7 +174,10 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
             version(Therapy)
             .select_related(REVIEWER)
             .prefetch_related(
-                "sources", Prefetch("side_effects", rows), triage_signs("side_effects__side_effect")
+                "sources",
+                Prefetch("side_effects", rows),
+                triage_signs(),
+                triage_signs("side_effects__side_effect"),
             )
         )
 
@@ -211,8 +214,9 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
 
 class TherapySheetView(TranslatedObjectMixin, DetailView):
     """A treatment's one-page sheet, for the fridge door: the signs that mean calling,
-    from the triage table (those of its side effects, with its own contexts), most urgent
-    first; whom to call; what to have at hand. It prints on one A4 page."""
+    from the triage table (its own warning signs, then those of its side effects, with
+    its contexts), most urgent first; whom to call; what to have at hand. It prints on
+    one A4 page."""
 
     template_name = "treatments/therapy_sheet.html"
     context_object_name = "therapy"
@@ -222,11 +226,11 @@ class TherapySheetView(TranslatedObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         therapy = self.object
-        signs = {}
-        for row in therapy.side_effects.all():
-            for symptom in row.side_effect.signs.all():
-                signs.setdefault(symptom.key, (symptom, symptom.for_therapy(therapy.key)))
-        ranked = sorted(signs.values(), key=lambda item: (item[0].order, item[0].key))
+        theirs = [s for row in therapy.side_effects.all() for s in row.side_effect.signs.all()]
+        signs = {}  # each symptom once: the treatment's own signs first, then its side effects'
+        for symptom in [*therapy.signs.all(), *sorted(theirs, key=lambda s: (s.order, s.key))]:
+            signs.setdefault(symptom.key, (symptom, symptom.for_therapy(therapy.key)))
+        ranked = list(signs.values())
         groups = [
             (tier, [item for item in ranked if item[1]["tier"] == tier]) for tier in self.TIERS
         ]
