@@ -309,3 +309,63 @@ def test_without_the_table_the_box_still_says_whom_to_call(client, language):
         "vitale, appelez le 15 ou le 112.",
         "en": "call your care team at once, day or night. In an emergency, call 15 or 112.",
     }[language] in box
+
+
+# --- The admin keeps the table and the treatments' rows in step ---------------------------------
+
+
+def refused_in_admin(client, obj, field, **changes):
+    """Posts the change form; returns the errors of `field`, in the form or in its
+    inline rows (the object is unchanged)."""
+    response = client.post(change_url(obj), form_data(client, obj, **changes))
+    assert response.status_code == 200, "the change was saved"
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.extend(inline.formset.forms)
+    return " ".join(message for form in forms for message in form.errors.get(field, []))
+
+
+def test_raising_a_symptoms_tier_above_the_rows_that_use_it_is_refused(client):
+    staff(client, EDITORS, "editor")
+    tiredness = Symptom.objects.working().get(key="tiredness")
+    message = refused_in_admin(client, tiredness, "tier", tier="call-today")
+    assert "would give the symptom a lower tier than the triage table: raise them first" in message
+    assert "Chemotherapy — Fatigue (tiredness) (“Mention it at your next visit”)" in message
+    tiredness.refresh_from_db()
+    assert tiredness.tier == "next-visit"
+
+
+def test_raising_a_treatments_context_above_its_rows_is_refused(client):
+    staff(client, EDITORS, "editor")
+    rash = Symptom.objects.working().get(key="new-rash")
+    index = [c.therapy_key for c in rash.contexts.all()].index("allograft")
+    message = refused_in_admin(client, rash, "tier", **{f"contexts-{index}-tier": "emergency"})
+    assert "raise them first" in message
+    assert (
+        "Allogeneic stem cell transplant (allograft) — Acute graft-versus-host disease" in message
+    )
+    assert rash.contexts.get(therapy_key="allograft").tier == "call-now"
+
+
+def test_a_side_effects_symptom_must_be_in_the_table_and_not_under_rated(client):
+    staff(client, EDITORS, "editor")
+    fatigue = SideEffect.objects.working().get(key="fatigue")
+    message = refused_in_admin(client, fatigue, "symptom_key", symptom_key="nowhere")
+    assert message == "No symptom of the triage table has this key."
+    message = refused_in_admin(client, fatigue, "symptom_key", symptom_key="fever")
+    assert (
+        "raise them first" in message
+        and "— Fatigue (tiredness) (“Mention it at your next visit”)" in message
+    )
+    fatigue.refresh_from_db()
+    assert fatigue.symptom_key == "tiredness"
+
+
+def test_a_tier_change_that_keeps_the_rows_in_step_is_saved(client):
+    tiredness = Symptom.objects.working().get(key="tiredness")
+    staff(client, EDITORS, "editor")
+    data = form_data(client, tiredness, what_to_do_en="Mention it at your next visit.")
+    assert client.post(change_url(tiredness), data).status_code == 302
+    fatigue = SideEffect.objects.working().get(key="fatigue")
+    data = form_data(client, fatigue, symptom_key="tiredness")
+    assert client.post(change_url(fatigue), data).status_code == 302

@@ -516,6 +516,15 @@ class Symptom(TranslationState, Reviewed):
     def urgency(self) -> int:
         return ACTION_URGENCY[self.tier]
 
+    def clean(self):
+        """Raising the tier must not leave a treatment's row less urgent than the table."""
+        if self.is_live or not self.key or not self.tier:
+            return
+        contexts = {c.therapy_key: c.tier for c in self.contexts.all()} if self.pk else {}
+        rows = TherapySideEffect.objects.working().filter(side_effect__symptom_key=self.key)
+        if problem := under_rated_rows(rows, lambda key: most_urgent(self.tier, contexts.get(key))):
+            raise ValidationError({"tier": problem})
+
     def for_therapy(self, therapy_key: str | None) -> dict:
         """What a page shows of this symptom for a patient on this treatment (or on
         none): the tier (the treatment's context may raise it), its words, the context."""
@@ -578,6 +587,12 @@ class SymptomContext(models.Model):
             ) % {"tier": symptom.get_tier_display()}
         if self.therapy_key and not Therapy.objects.working().filter(key=self.therapy_key).exists():
             problems["therapy_key"] = _("No treatment has this key.")
+        elif symptom is not None and symptom.key and self.therapy_key and not problems:
+            rows = TherapySideEffect.objects.working().filter(
+                side_effect__symptom_key=symptom.key, therapy__key=self.therapy_key
+            )
+            if problem := under_rated_rows(rows, lambda key: self.tier):
+                problems["tier"] = problem
         if problems:
             raise ValidationError(problems)
 
@@ -588,6 +603,36 @@ def raises_or_keeps(tier: str, other: str) -> bool:
     if tier not in ACTION_URGENCY or other not in ACTION_URGENCY:
         return True
     return ACTION_URGENCY[other] <= ACTION_URGENCY[tier]
+
+
+def most_urgent(*tiers) -> str:
+    return min((t for t in tiers if t in ACTION_URGENCY), key=ACTION_URGENCY.__getitem__)
+
+
+def under_rated_rows(rows, tier_for_therapy) -> str:
+    """The message refusing a change to the triage table (or to a side effect's
+    symptom) that would leave these treatments' rows less urgent than the table
+    (`tier_for_therapy(treatment key)`), naming them; "" when none would be."""
+    rows = [
+        row
+        for row in rows.select_related("therapy", "side_effect")
+        if not raises_or_keeps(tier_for_therapy(row.therapy.key), row.action)
+    ]
+    if not rows:
+        return ""
+    named = "; ".join(
+        _("%(treatment)s — %(side_effect)s (“%(action)s”)")
+        % {
+            "treatment": row.therapy.name,
+            "side_effect": row.side_effect.name,
+            "action": row.get_action_display(),
+        }
+        for row in rows
+    )
+    return _(
+        "These treatments' rows would give the symptom a lower tier than the triage table: "
+        "raise them first. %(rows)s"
+    ) % {"rows": named}
 
 
 class Therapy(RenderedMarkdownMixin, TranslatedPage):
@@ -738,6 +783,26 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
 
     def get_absolute_url(self):
         return page_url("treatments:side-effect", self.slug)
+
+    def clean(self):
+        """Its symptom is an entry of the triage table, which the treatments' rows of
+        this side effect may not under-rate."""
+        if self.is_live or not self.symptom_key:
+            return
+        symptom = (
+            Symptom.objects.working()
+            .filter(key=self.symptom_key)
+            .prefetch_related("contexts")
+            .first()
+        )
+        if symptom is None:
+            raise ValidationError(
+                {"symptom_key": _("No symptom of the triage table has this key.")}
+            )
+        if self.pk:
+            rows = TherapySideEffect.objects.working().filter(side_effect=self)
+            if problem := under_rated_rows(rows, lambda key: symptom.for_therapy(key)["tier"]):
+                raise ValidationError({"symptom_key": problem})
 
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
