@@ -748,19 +748,17 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     body_html = models.TextField(editable=False, default="")
     self_care = models.TextField(_("what you can do"), help_text=_("Markdown list."))
     self_care_html = models.TextField(editable=False, default="")
-    warning_signs = models.TextField(
-        _("warning signs"), help_text=_("Markdown list: when to call at once, and whom.")
-    )
-    warning_signs_html = models.TextField(editable=False, default="")
     # The triage table's entry for what the patient notices of this side effect: no
     # treatment's row may give it a lower tier (content.py). A key, as SymptomContext's.
     symptom_key = models.SlugField(
         _("its symptom in the triage table"), max_length=80, blank=True, help_text=_("Its key.")
     )
+    # Its warning signs: entries of the triage table, each with what is particular to
+    # this side effect (SideEffectSign.note), never free text.
     signs = models.ManyToManyField(
         Symptom,
         blank=True,
-        limit_choices_to=WORKING,
+        through="SideEffectSign",
         related_name="side_effects",
         verbose_name=_("warning signs (triage table)"),
     )
@@ -768,11 +766,10 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
 
-    markdown_fields = ("key_points", "body", "self_care", "warning_signs")
+    markdown_fields = ("key_points", "body", "self_care")
     glossary_field = "body"
-    required_translations = (
-        "name", "slug", "summary", "key_points", "body", "self_care", "warning_signs",
-    )  # fmt: skip
+    required_translations = ("name", "slug", "summary", "key_points", "body", "self_care")
+    child_relations = ("sign_notes",)
 
     objects = SideEffectQuerySet.as_manager()
 
@@ -806,8 +803,46 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
 
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
-        html = [self.key_points_html, self.body_html, self.self_care_html, self.warning_signs_html]
+        html = [self.key_points_html, self.body_html, self.self_care_html]
         return self.summary, search_plain_text(*html)
+
+    def sign_note(self, symptom) -> str:
+        """What is particular to this side effect about one of its signs, in the active
+        language (or ""). Reads the prefetched `sign_notes`."""
+        for row in self.sign_notes.all():
+            if row.symptom_id == symptom.pk:
+                return row.note or ""
+        return ""
+
+
+class SideEffectSign(models.Model):
+    """One warning sign of a side effect: an entry of the triage table (its name,
+    threshold and tier), with what is particular to this side effect, as
+    SymptomContext.note is for a treatment."""
+
+    side_effect = models.ForeignKey(SideEffect, on_delete=models.CASCADE, related_name="sign_notes")
+    symptom = models.ForeignKey(
+        Symptom, on_delete=models.CASCADE, limit_choices_to=WORKING, verbose_name=_("symptom")
+    )
+    note = models.TextField(
+        _("what is particular to this side effect"),
+        blank=True,
+        help_text=_("One or two short sentences; name, threshold and tier come from the table."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["side_effect", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side_effect", "symptom"], name="unique_sign_per_side_effect"
+            )
+        ]
+        verbose_name = _("warning sign")
+        verbose_name_plural = _("warning signs")
+
+    def __str__(self):
+        return str(self.symptom)
 
 
 class TherapySideEffectQuerySet(models.QuerySet):
