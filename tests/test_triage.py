@@ -215,7 +215,7 @@ def test_a_side_effect_page_draws_its_warning_signs_from_the_table(client, url, 
     html = client.get(url).content.decode().replace("\u00a0", " ")
     for word in words:
         assert word in html
-    assert html.count('<li class="sign">') == 4
+    assert html.count('<li class="sign">') == 8  # infection-risk's warning_signs
 
 
 def guide_row(client, url, key):

@@ -134,3 +134,9 @@ def _published_figures(language) -> dict:
 def triage_for(symptom, therapy_key=None):
     """`{% with sign=symptom|triage_for:therapy.key %}`: Symptom.for_therapy."""
     return symptom.for_therapy(therapy_key)
+
+
+@register.filter
+def sign_note(side_effect, symptom):
+    """`{{ side_effect|sign_note:symptom }}`: SideEffect.sign_note."""
+    return side_effect.sign_note(symptom)

@@ -1,0 +1,153 @@
+"""Each side effect's warning signs (on its page and in each guide row) are entries
+of the triage table: its words, its tier, and what is particular to the side effect
+(SideEffectSign.note), in both languages. Nothing else writes them."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.utils.translation import override
+
+from treatments.models import Action, SideEffect, Therapy
+
+from .test_hostile_content import edit, refused, small  # noqa: F401 (a fixture)
+from .test_therapy_signs import front_matter, plain
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = Path(settings.CONTENT_DIR)
+SIDE_EFFECTS = sorted(p.name for p in (CONTENT / "side-effects").iterdir() if p.is_dir())
+TREATMENTS = sorted(p.name for p in (CONTENT / "therapies").iterdir() if p.is_dir())
+
+
+def signs_of(html: str) -> list[str]:
+    return [plain(item) for item in re.findall(r'<li class="sign">(.*?)</li>', html, re.S)]
+
+
+def expected(key: str, language: str) -> list[tuple[str, str, str]]:
+    """(name, the table's tier words, the side effect's note) for each of its signs."""
+    folder = CONTENT / "side-effects" / key
+    keys = yaml.safe_load((folder / "side-effect.yaml").read_text())["warning_signs"]
+    notes = front_matter(folder / f"{language}.md").get("signs") or {}
+    lines = []
+    for symptom in keys:
+        words = front_matter(CONTENT / "symptoms" / symptom / f"{language}.md")
+        tier = yaml.safe_load((CONTENT / "symptoms" / symptom / "symptom.yaml").read_text())["tier"]
+        with override(language):
+            label = str(Action(tier).label)
+        lines.append((words["name"], label, (notes.get(symptom) or {}).get("note", "")))
+    return lines
+
+
+def test_every_side_effect_lists_its_signs_from_the_table():
+    """The 31 side effects each have warning signs; the free text is gone."""
+    assert len(SIDE_EFFECTS) == 31
+    for key in SIDE_EFFECTS:
+        meta = yaml.safe_load((CONTENT / "side-effects" / key / "side-effect.yaml").read_text())
+        assert len(meta["warning_signs"]) >= 2, key
+        for language in ("fr", "en"):
+            assert "warning_signs" not in front_matter(
+                CONTENT / "side-effects" / key / f"{language}.md"
+            )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("key", SIDE_EFFECTS)
+def test_a_side_effect_page_shows_each_sign_with_its_tier_and_note(client, language, key):
+    with override(language):
+        url = SideEffect.objects.published().get(key=key).get_absolute_url()
+    html = client.get(url).content.decode()
+    box = html.split('aria-labelledby="page-signs-title"')[1].split("</aside>")[0]
+    lines = signs_of(box)
+    wanted = expected(key, language)
+    assert len(lines) == len(wanted)
+    for name, label, note in wanted:
+        found = [line for line in lines if line.startswith(name)]
+        assert len(found) == 1, (key, name, lines)
+        assert f"— {label}" in found[0], (key, found[0])
+        assert plain(note) in found[0], (key, note, found[0])
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("therapy_key", TREATMENTS)
+def test_each_guide_row_shows_its_side_effect_s_notes(client, language, therapy_key):
+    """After the treatment's context (which may raise the tier), the side effect's note."""
+    with override(language):
+        url = Therapy.objects.published().get(key=therapy_key).get_side_effects_url()
+    html = client.get(url).content.decode()
+    therapy = yaml.safe_load((CONTENT / "therapies" / therapy_key / "therapy.yaml").read_text())
+    for entry in therapy["side_effects"]:
+        key = entry if isinstance(entry, str) else next(iter(entry))
+        row = html.split(f'id="page-effect-{key}"')[1].split('class="effect effect--')[0]
+        lines = signs_of(row.split('class="effect__signs"')[1])
+        for name, _label, note in expected(key, language):
+            found = [line for line in lines if line.startswith(name)]
+            assert len(found) == 1, (therapy_key, key, name)
+            assert plain(note) in found[0], (therapy_key, key, note)
+
+
+@pytest.mark.parametrize(
+    ("key", "symptom", "words"),
+    [
+        # The old texts' urgency, kept where the table's tier alone would say less.
+        ("cataract", "sight-slowly-worse", {"fr": "prochaine", "en": "next visit"}),
+        ("cataract", "one-sided-weakness-speech", {"fr": "15 ou 112", "en": "15 or 112"}),
+        ("second-cancers", "new-lump", {"fr": "n’attendez pas", "en": "do not wait"}),
+        ("fertility", "possible-pregnancy", {"fr": "le jour même", "en": "the same day"}),
+        ("low-mood-anxiety", "suicidal-thoughts", {"fr": "3114", "en": "3114"}),
+        ("liver-problems", "confusion", {"fr": "15 ou le 112", "en": "15 or 112"}),
+        ("fatigue", "confusion", {"fr": "15 ou le 112", "en": "15 or 112"}),
+        ("veno-occlusive-disease", "confusion", {"fr": "15 ou le 112", "en": "15 or 112"}),
+        ("tumour-lysis-syndrome", "palpitations", {"fr": "15 ou le 112", "en": "15 or 112"}),
+        (
+            "acute-graft-versus-host-disease",
+            "new-rash",
+            {"fr": "de jour comme de nuit", "en": "day or night"},
+        ),
+        (
+            "acute-graft-versus-host-disease",
+            "skin-blisters-peeling",
+            {"fr": "15 ou le 112", "en": "15 or 112"},
+        ),
+        ("central-line-problems", "line-or-drip-site", {"fr": "clamp", "en": "clamp"}),
+        ("icans", "seizure", {"fr": "proche", "en": "person with you"}),
+    ],
+)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_old_text_s_particulars_and_urgency_are_kept(client, language, key, symptom, words):
+    with override(language):
+        url = SideEffect.objects.published().get(key=key).get_absolute_url()
+    html = client.get(url).content.decode()
+    name = front_matter(CONTENT / "symptoms" / symptom / f"{language}.md")["name"]
+    lines = [line for line in signs_of(html) if line.startswith(name)]
+    assert len(lines) == 1 and words[language] in lines[0], (key, symptom, lines)
+
+
+def test_the_loader_refuses_a_note_for_a_sign_not_listed(small):  # noqa: F811
+    edit(
+        small / "side-effects/fatigue/fr.md",
+        "self_care: '- Rest.'\n",
+        "self_care: '- Rest.'\nsigns:\n  fever:\n    note: Une note.\n",
+    )
+    problem = refused(small, "--check")[0]
+    assert re.fullmatch(
+        r"content/side-effects/fatigue/fr\.md, line \d+, field 'signs\.fever': "
+        r"'fever' is not listed in side-effect\.yaml's warning_signs",
+        problem,
+    ), problem
+
+
+def test_the_loader_refuses_the_old_free_text(small):  # noqa: F811
+    edit(
+        small / "side-effects/fatigue/en.md",
+        "self_care: '- Rest.'\n",
+        "self_care: '- Rest.'\nwarning_signs: '- Fever: call the ward.'\n",
+    )
+    problem = refused(small, "--check")[0]
+    assert re.fullmatch(
+        r"content/side-effects/fatigue/en\.md, line \d+, field 'warning_signs': unknown field "
+        r"\(allowed: key_points, name, self_care, signs, slug, summary\)",
+        problem,
+    ), problem
