@@ -79,7 +79,7 @@ def test_each_guide_row_shows_its_side_effect_s_notes(client, language, therapy_
     html = client.get(url).content.decode()
     therapy = yaml.safe_load((CONTENT / "therapies" / therapy_key / "therapy.yaml").read_text())
     for entry in therapy["side_effects"]:
-        key = entry if isinstance(entry, str) else next(iter(entry))
+        key = entry["key"]
         row = html.split(f'id="page-effect-{key}"')[1].split('class="effect effect--')[0]
         lines = signs_of(row.split('class="effect__signs"')[1])
         for name, _label, note in expected(key, language):
@@ -95,7 +95,7 @@ def test_each_guide_row_shows_its_side_effect_s_notes(client, language, therapy_
         ("cataract", "sight-slowly-worse", {"fr": "prochaine", "en": "next visit"}),
         ("cataract", "one-sided-weakness-speech", {"fr": "15 ou 112", "en": "15 or 112"}),
         ("second-cancers", "new-lump", {"fr": "n’attendez pas", "en": "do not wait"}),
-        ("fertility", "possible-pregnancy", {"fr": "le jour même", "en": "the same day"}),
+        ("fertility", "possible-pregnancy", {"fr": "dans la journée", "en": "today"}),
         ("low-mood-anxiety", "suicidal-thoughts", {"fr": "3114", "en": "3114"}),
         ("liver-problems", "confusion", {"fr": "15 ou le 112", "en": "15 or 112"}),
         ("fatigue", "confusion", {"fr": "15 ou le 112", "en": "15 or 112"}),
