@@ -27,14 +27,17 @@ def signs_of(html: str) -> list[str]:
 
 
 def expected(key: str, language: str) -> list[tuple[str, str, str]]:
-    """(name, the table's tier words, the side effect's note) for each of its signs."""
+    """(name, the tier's words, the side effect's note) for each of its signs: the
+    table's tier, or the one side-effect.yaml raises it to."""
     folder = CONTENT / "side-effects" / key
-    keys = yaml.safe_load((folder / "side-effect.yaml").read_text())["warning_signs"]
+    meta = yaml.safe_load((folder / "side-effect.yaml").read_text())
+    keys, raised = meta["warning_signs"], meta.get("raised_tiers") or {}
     notes = front_matter(folder / f"{language}.md").get("signs") or {}
     lines = []
     for symptom in keys:
         words = front_matter(CONTENT / "symptoms" / symptom / f"{language}.md")
         tier = yaml.safe_load((CONTENT / "symptoms" / symptom / "symptom.yaml").read_text())["tier"]
+        tier = raised.get(symptom, tier)  # the loader refuses a raise that lowers
         with override(language):
             label = str(Action(tier).label)
         lines.append((words["name"], label, (notes.get(symptom) or {}).get("note", "")))
@@ -109,7 +112,7 @@ def test_each_guide_row_shows_its_side_effect_s_notes(client, language, therapy_
         (
             "acute-graft-versus-host-disease",
             "skin-blisters-peeling",
-            {"fr": "15 ou le 112", "en": "15 or 112"},
+            {"fr": "grande surface : 15 ou 112", "en": "large area: 15 or 112"},
         ),
         ("central-line-problems", "line-or-drip-site", {"fr": "clamp", "en": "clamp"}),
         ("icans", "seizure", {"fr": "proche", "en": "person with you"}),
@@ -151,3 +154,102 @@ def test_the_loader_refuses_the_old_free_text(small):  # noqa: F811
         r"\(allowed: key_points, name, self_care, signs, slug, summary\)",
         problem,
     ), problem
+
+
+@pytest.mark.parametrize(
+    ("raised", "message"),
+    [
+        (
+            "  fever: call-today\n",
+            "field 'raised_tiers.fever': 'call-today' is less urgent than the symptom's tier "
+            "'call-now': a side effect may raise a symptom's tier, never lower it",
+        ),
+        ("  fever: soon\n", "field 'raised_tiers.fever': 'soon' is not one of: emergency, "),
+        ("  chest-pain: emergency\n", "field 'raised_tiers.chest-pain': is not one of this "),
+    ],
+)
+def test_the_loader_refuses_a_raise_that_lowers_or_names_no_sign(small, raised, message):  # noqa: F811
+    edit(
+        small / "side-effects/fatigue/side-effect.yaml",
+        "sources: [one]\n",
+        f"sources: [one]\nwarning_signs: [fever]\nraised_tiers:\n{raised}",
+    )
+    problem = refused(small, "--check")[0]
+    assert problem.startswith("content/side-effects/fatigue/side-effect.yaml, line ")
+    assert message in problem, problem
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_raised_tier_shows_on_the_side_effect_s_page_and_guide_rows(client, language):
+    """Confusion is "call now" in the table; with an infection it is 15 or 112, on the
+    side effect's page and in each guide row. The one-page sheet, which lists names
+    without the side effect's note, keeps the table's tier (with the treatment's)."""
+    with override(language):
+        emergency = str(Action.EMERGENCY.label)
+        call_now = str(Action.CALL_NOW.label)
+        effect = SideEffect.objects.published().get(key="infection-risk")
+        therapy = Therapy.objects.published().get(key="chemotherapy")
+        urls = [effect.get_absolute_url(), therapy.get_side_effects_url()]
+    name = front_matter(CONTENT / "symptoms/confusion" / f"{language}.md")["name"]
+    for url in urls:
+        html = client.get(url).content.decode()
+        if 'id="page-effect-infection-risk"' in html:
+            row = html.split('id="page-effect-infection-risk"')[1]
+            html = row.split('class="effect effect--')[0]
+        line = next(line for line in signs_of(html) if line.startswith(name))
+        assert emergency in line and call_now not in line, (url, line)
+
+
+def test_the_admin_refuses_a_side_effect_tier_that_lowers_the_table_s(client):
+    from django.contrib.auth.models import User
+
+    from treatments.roles import EDITORS
+
+    from .test_admin_workflow import change_url, form_data, staff
+
+    effect = SideEffect.objects.working().get(key="infection-risk")
+    index = [row.symptom.key for row in effect.sign_notes.all()].index("fever")
+    staff(client, EDITORS, "editor")
+    data = form_data(client, effect, **{f"sign_notes-{index}-tier": "next-visit"})
+    response = client.post(change_url(effect), data)
+    assert response.status_code == 200
+    assert "A side effect may only raise a symptom’s tier, never lower it" in (
+        response.content.decode().replace("&#x27;", "’")
+    )
+    assert User.objects.filter(username="editor").exists()
+    assert effect.sign_notes.get(symptom__key="fever").tier == ""
+    # Raising it is accepted (and waits for a reviewer, as any edit does).
+    data = form_data(client, effect, **{f"sign_notes-{index}-tier": "emergency"})
+    assert client.post(change_url(effect), data).status_code == 302
+    assert effect.sign_notes.get(symptom__key="fever").tier == "emergency"
+    live = SideEffect.objects.published().get(key="infection-risk")
+    assert live.sign_notes.get(symptom__key="fever").tier == ""
+
+
+def test_a_sign_s_note_is_translated_through_the_po_file(client, tmp_path):
+    """A translator's new English note waits for a reviewer; patients still read the
+    reviewed one until it is published."""
+    from treatments import publishing
+    from treatments.models import Status
+
+    from .test_content_po import export, import_po
+
+    path = tmp_path / "content.po"
+    po = export(path)
+    entry = po.find(
+        "Avec une infection.", by="msgid", msgctxt="side-effect-sign:infection-risk/confusion:note"
+    )
+    assert entry.msgstr == "With an infection."
+    entry.msgstr = "With an infection or a fever."
+    po.save(str(path))
+    import_po(path)
+    effect = SideEffect.objects.working().get(key="infection-risk")
+    assert effect.status == Status.IN_REVIEW
+    assert (
+        effect.sign_notes.get(symptom__key="confusion").note_en == "With an infection or a fever."
+    )
+    with override("en"):
+        url = SideEffect.objects.published().get(key="infection-risk").get_absolute_url()
+    assert "With an infection or a fever." not in client.get(url).content.decode()
+    publishing.publish(effect)
+    assert "With an infection or a fever." in client.get(url).content.decode()

@@ -233,8 +233,8 @@ class Document:
             self.problem(path, f"'{value}' must be lower-case ASCII letters, digits and hyphens")
         return value
 
-    def choice(self, name, choices, data=None, prefix="", model=None):
-        value = self.text(name, data=data, prefix=prefix, model=model)
+    def choice(self, name, choices, data=None, prefix="", model=None, field=None):
+        value = self.text(name, data=data, prefix=prefix, model=model, field=field)
         if value and value not in choices.values:
             path = f"{prefix}.{name}" if prefix else name
             self.problem(path, f"'{shown(value)}' is not one of: {', '.join(choices.values)}")
@@ -561,15 +561,18 @@ class ContentReader:
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, SideEffect)
-            meta.check_fields({"sources", "symptom", "warning_signs", *REVIEW_FIELDS})
+            meta.check_fields(
+                {"sources", "symptom", "warning_signs", "raised_tiers", *REVIEW_FIELDS}
+            )
             sources = self.key_list(meta, "sources", self.content.sources, "source")
             # The file's order is kept; each sign's note (per language) is read below.
             signs = {
-                key: {"order": order, **{f"note_{lang}": "" for lang in LANGUAGE_CODES}}
+                key: {"order": order, "tier": "", **{f"note_{lang}": "" for lang in LANGUAGE_CODES}}
                 for order, key in enumerate(
                     self.key_list(meta, "warning_signs", self.content.symptoms, "symptom")
                 )
             }
+            self.read_raised_tiers(meta, signs)
             symptom = meta.text("symptom", required=False, field="symptom_key")
             if symptom and symptom not in self.content.symptoms:
                 meta.problem("symptom", f"'{shown(symptom)}' is not a known symptom")
@@ -600,6 +603,26 @@ class ContentReader:
                     "fields": fields, "sources": sources, "signs": signs,
                 }  # fmt: skip
         self.note_unread("side effect", entries, self.content.side_effects)
+
+    def read_raised_tiers(self, meta, signs):
+        """side-effect.yaml's `raised_tiers: {symptom key: tier}`: the signs this side
+        effect makes more urgent than the table (never less)."""
+        raised = meta.mapping("raised_tiers", required=False)
+        for key in raised:
+            path = f"raised_tiers.{shown(key)}"
+            if key not in signs:
+                meta.problem(path, "is not one of this side effect's warning_signs")
+                continue
+            tier = meta.choice(key, Action, raised, "raised_tiers", SideEffectSign, "tier")
+            table = self.content.symptoms[key]["fields"]["tier"]
+            if tier and not raises_or_keeps(table, tier):
+                meta.problem(
+                    path,
+                    f"'{tier}' is less urgent than the symptom's tier '{table}': "
+                    "a side effect may raise a symptom's tier, never lower it",
+                )
+            elif tier:
+                signs[key]["tier"] = tier
 
     # symptoms/<key>/{symptom.yaml, fr.md, en.md}: the triage table
     def read_symptoms(self):
@@ -1455,7 +1478,11 @@ def _export_side_effect(effect) -> dict:
     keys = sorted(source.key for source in effect.sources.all())
     rows = list(effect.sign_notes.all())  # in the file's order
     signs = _compact(
-        {"symptom": effect.symptom_key, "warning_signs": [row.symptom.key for row in rows]}
+        {
+            "symptom": effect.symptom_key,
+            "warning_signs": [row.symptom.key for row in rows],
+            "raised_tiers": {row.symptom.key: row.tier for row in rows if row.tier},
+        }
     )
     files = {folder / "side-effect.yaml": _yaml({"sources": keys, **signs, **_status(effect)})}
     for language in LANGUAGE_CODES:

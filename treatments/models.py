@@ -525,12 +525,16 @@ class Symptom(TranslationState, Reviewed):
         if problem := under_rated_rows(rows, lambda key: most_urgent(self.tier, contexts.get(key))):
             raise ValidationError({"tier": problem})
 
-    def for_therapy(self, therapy_key: str | None) -> dict:
+    def for_therapy(self, therapy_key: str | None, side_effect=None) -> dict:
         """What a page shows of this symptom for a patient on this treatment (or on
-        none): the tier (the treatment's context may raise it), its words, the context."""
+        none), as a sign of this side effect (or of none): the tier (the treatment's
+        context and the side effect may raise it), its words, the context, the side
+        effect's note."""
         context = self.context_for(therapy_key)
-        tier = context.tier if context else self.tier
-        return {"tier": tier, "label": choice_label(Action, tier), "context": context}
+        sign = side_effect.sign_for(self) if side_effect else None
+        tier = most_urgent(context.tier if context else self.tier, sign and sign.tier)
+        note = sign.note if sign else ""
+        return {"tier": tier, "label": choice_label(Action, tier), "context": context, "note": note}
 
     def context_for(self, therapy_key: str | None):
         """This symptom's context for a treatment (its raised tier and note), or None.
@@ -804,15 +808,19 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
         html = [self.key_points_html, self.body_html, self.self_care_html]
-        return self.summary, search_plain_text(*html)
+        signs = [
+            " ".join([row.symptom.name, row.symptom.threshold, row.note or ""])
+            for row in self.sign_notes.select_related("symptom")
+        ]  # as the page shows them
+        return self.summary, " ".join([search_plain_text(*html), *signs])
 
-    def sign_note(self, symptom) -> str:
-        """What is particular to this side effect about one of its signs, in the active
-        language (or ""). Reads the prefetched `sign_notes`."""
+    def sign_for(self, symptom):
+        """This side effect's row for one of its signs (its raised tier, its note in
+        the active language), or None. Reads the prefetched `sign_notes`."""
         for row in self.sign_notes.all():
             if row.symptom_id == symptom.pk:
-                return row.note or ""
-        return ""
+                return row
+        return None
 
 
 class SideEffectSign(models.Model):
@@ -829,6 +837,13 @@ class SideEffectSign(models.Model):
         blank=True,
         help_text=_("One or two short sentences; name, threshold and tier come from the table."),
     )
+    tier = models.CharField(
+        _("tier for this side effect"),
+        max_length=20,
+        choices=Action,
+        blank=True,
+        help_text=_("Empty: the table's tier. A side effect may raise it, never lower it."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -843,6 +858,18 @@ class SideEffectSign(models.Model):
 
     def __str__(self):
         return str(self.symptom)
+
+    def clean(self):
+        if self.tier and self.symptom_id and not raises_or_keeps(self.symptom.tier, self.tier):
+            raise ValidationError(
+                {
+                    "tier": _(
+                        "A side effect may only raise a symptom's tier, never lower it: "
+                        "this symptom's tier is “%(tier)s”."
+                    )
+                    % {"tier": self.symptom.get_tier_display()}
+                }
+            )
 
 
 class TherapySideEffectQuerySet(models.QuerySet):
