@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatments', '0016_side_effect_sign_notes'),
+        ("treatments", "0016_side_effect_sign_notes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsideeffectsign',
-            name='tier',
-            field=models.CharField(blank=True, choices=[('emergency', 'Call 15 or 112 now'), ('call-now', 'Call your care team now, day or night'), ('call-today', 'Call your care team today'), ('next-visit', 'Mention it at your next visit')], help_text="Empty: the table's tier. A side effect may raise it, never lower it.", max_length=20, verbose_name='tier for this side effect'),
+            model_name="historicalsideeffectsign",
+            name="tier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("emergency", "Call 15 or 112 now"),
+                    ("call-now", "Call your care team now, day or night"),
+                    ("call-today", "Call your care team today"),
+                    ("next-visit", "Mention it at your next visit"),
+                ],
+                help_text="Empty: the table's tier. A side effect may raise it, never lower it.",
+                max_length=20,
+                verbose_name="tier for this side effect",
+            ),
         ),
         migrations.AddField(
-            model_name='sideeffectsign',
-            name='tier',
-            field=models.CharField(blank=True, choices=[('emergency', 'Call 15 or 112 now'), ('call-now', 'Call your care team now, day or night'), ('call-today', 'Call your care team today'), ('next-visit', 'Mention it at your next visit')], help_text="Empty: the table's tier. A side effect may raise it, never lower it.", max_length=20, verbose_name='tier for this side effect'),
+            model_name="sideeffectsign",
+            name="tier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("emergency", "Call 15 or 112 now"),
+                    ("call-now", "Call your care team now, day or night"),
+                    ("call-today", "Call your care team today"),
+                    ("next-visit", "Mention it at your next visit"),
+                ],
+                help_text="Empty: the table's tier. A side effect may raise it, never lower it.",
+                max_length=20,
+                verbose_name="tier for this side effect",
+            ),
         ),
     ]
