@@ -8,6 +8,7 @@ object. Its segments carry a stable id, the PO file's msgctxt:
     therapy:car-t:body:7                     the 7th block of a Markdown field
     step:car-t/leukapheresis:title           a row of a treatment: parent key/row key
     therapy-side-effect:car-t/fatigue:notes
+    side-effect-sign:fatigue/fever:note      a side effect's note on one of its signs
 
 `resolve()` says, for each segment, which English text stands for it now and
 whether that text was made from an older French text (fuzzy).
@@ -27,6 +28,7 @@ from treatments.models import (
     Disease,
     GlossaryTerm,
     SideEffect,
+    SideEffectSign,
     Symptom,
     SymptomContext,
     Therapy,
@@ -46,6 +48,7 @@ KINDS = {
     TreatmentStep: "step",
     TherapySideEffect: "therapy-side-effect",
     SideEffect: "side-effect",
+    SideEffectSign: "side-effect-sign",
     Disease: "disease",
     Article: "article",
     GlossaryTerm: "glossary-term",
@@ -62,6 +65,8 @@ def object_key(obj) -> str:
         return f"{obj.symptom.key}/{obj.therapy_key}"
     if isinstance(obj, TherapySideEffect):
         return f"{obj.therapy.key}/{obj.side_effect.key}"
+    if isinstance(obj, SideEffectSign):
+        return f"{obj.side_effect.key}/{obj.symptom.key}"
     return obj.key
 
 
@@ -74,6 +79,8 @@ def source_file(obj) -> str:
             return f"content/therapies/{obj.therapy.key}/{CONTENT_SOURCE_LANGUAGE}.md"
         case SideEffect():
             return f"content/side-effects/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
+        case SideEffectSign():
+            return f"content/side-effects/{obj.side_effect.key}/{CONTENT_SOURCE_LANGUAGE}.md"
         case Disease():
             return f"content/diseases/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
         case Article():
@@ -101,8 +108,9 @@ def translated_field_names(model) -> list[str]:
 
 def content_objects() -> Iterator:
     """Every translated working version, page by page: a treatment, then its
-    steps and its side-effect rows; then side effects, diseases, glossary terms,
-    and the triage table's symptoms with their treatment contexts."""
+    steps and its side-effect rows; then side effects with their signs' notes,
+    diseases, glossary terms, and the triage table's symptoms with their treatment
+    contexts."""
     therapies = (
         Therapy.objects.working()
         .order_by("order", "key")
@@ -112,7 +120,10 @@ def content_objects() -> Iterator:
         yield therapy
         yield from therapy.steps.all()
         yield from therapy.side_effects.all()
-    yield from SideEffect.objects.working().order_by("key")
+    side_effects = SideEffect.objects.working().order_by("key")
+    for side_effect in side_effects.prefetch_related("sign_notes__symptom"):
+        yield side_effect
+        yield from side_effect.sign_notes.all()
     yield from Disease.objects.working().order_by("order", "key")
     yield from Article.objects.working().order_by("order", "key")
     yield from GlossaryTerm.objects.working().order_by("key")

@@ -79,8 +79,6 @@ def make_side_effect(**fields):
         "body_en": "A text.",
         "self_care_fr": "- Reposez-vous.",
         "self_care_en": "- Rest.",
-        "warning_signs_fr": "- Fièvre : appelez l’équipe.",
-        "warning_signs_en": "- Fever: call the team.",
     }
     status = fields.pop("status", Status.PUBLISHED)
     return created(SideEffect(**{**values, **fields}), status)

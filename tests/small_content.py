@@ -41,7 +41,7 @@ side_effects:
     "synonyms/fr.yaml": "- [CAR-T, CART]\n",
     "synonyms/en.yaml": "- [CAR-T, CART]\n",
 }
-SIDE_EFFECT_EXTRA = "self_care: '- Rest.'\nwarning_signs: '- Fever: call the ward.'\n"
+SIDE_EFFECT_EXTRA = "self_care: '- Rest.'\n"
 THERAPY_EXTRA = (
     "steps:\n  infusion:\n    title: The infusion\n    duration: One hour\n"
     "side_effects:\n  fatigue:\n    duration: A few weeks\n"

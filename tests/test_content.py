@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from treatments.models import SideEffect, Therapy
+from treatments.models import SideEffect, Symptom, Therapy
 
 from .readability import plain_text, reading_ease
 
@@ -78,9 +78,11 @@ def test_french_text_uses_french_typography():
             text = getattr(therapy, f"{name}_fr")
             assert "'" not in text and '"' not in text, f"{therapy.key}.{name}_fr"
     for side_effect in SideEffect.objects.working():
-        for name in ("name", "summary", "body", "self_care", "warning_signs"):
+        for name in ("name", "summary", "body", "self_care"):
             text = getattr(side_effect, f"{name}_fr")
             assert "'" not in text and '"' not in text, f"{side_effect.key}.{name}_fr"
+        for row in side_effect.sign_notes.all():
+            assert "'" not in row.note_fr and '"' not in row.note_fr, f"{side_effect.key} signs"
 
 
 def test_every_warning_sign_says_whom_to_call(lang):
@@ -88,6 +90,7 @@ def test_every_warning_sign_says_whom_to_call(lang):
         "fr": r"appel|15|112|équipe|consult|médecin",
         "en": r"call|15|112|team|doctor|nurse|GP",
     }[lang]
-    for side_effect in SideEffect.objects.working():
-        for item in re.findall(r"^- (.+)$", getattr(side_effect, f"warning_signs_{lang}"), re.M):
-            assert re.search(who, item, re.IGNORECASE), f"{side_effect.key} ({lang}): {item}"
+    # A side effect's signs are entries of the triage table: what to do is the table's.
+    for symptom in Symptom.objects.working():
+        text = getattr(symptom, f"what_to_do_{lang}")
+        assert re.search(who, text, re.IGNORECASE), f"{symptom.key} ({lang}): {text}"

@@ -67,8 +67,9 @@ def test_a_sheet_uses_a_fixed_number_of_queries(client, django_assert_num_querie
     therapy.signs.set(Symptom.objects.working().filter(tier="call-now")[:size])
     publishing.publish(therapy)
     # The guide's queries (the treatment, its sources, its own signs and their contexts, rows,
-    # their signs and the signs' contexts) and the content version, whatever the number of rows.
-    with django_assert_num_queries(8):
+    # their signs with the side effect's notes and tiers, the signs' contexts) and the content
+    # version, whatever the number of rows.
+    with django_assert_num_queries(9):
         html = client.get(urls(therapy, "en")[2]).content.decode()
     signs = re.findall(r'<section class="sheet__tier.*?</section>', html, re.S)
     assert sum(section.count("<li>") for section in signs) == size

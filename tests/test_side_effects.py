@@ -147,7 +147,7 @@ def test_a_guide_uses_a_fixed_number_of_queries(client, django_assert_num_querie
     # The content version, the treatment, its sources, its own signs and their contexts, its
     # rows, their signs and the signs' contexts; the service's numbers and the warning box's
     # signs once per content version.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # and their notes for each side effect
         html = client.get(guide_url(therapy, "en")).content.decode()
     assert len(effect_keys(html)) == size
     assert html.count('<li class="sign">') == 2 * size + size
@@ -165,7 +165,7 @@ def test_a_side_effect_page_uses_a_fixed_number_of_queries(client, django_assert
     # The content version, the side effect, its sources, its rows, its warning signs from the
     # triage table and their contexts; and once per content version the glossary and the
     # service's numbers (the feedback form names whom to call).
-    with django_assert_num_queries(8), override("en"):
+    with django_assert_num_queries(9), override("en"):  # and the signs' notes
         response = client.get(side_effect.get_absolute_url())
     assert response.content.decode().count('class="effect effect--') == size
     assert response.content.decode().count('<li class="sign">') == 2

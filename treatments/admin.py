@@ -34,6 +34,7 @@ from .models import (
     FigureFile,
     GlossaryTerm,
     SideEffect,
+    SideEffectSign,
     Source,
     StaffProfile,
     Status,
@@ -415,13 +416,20 @@ REVIEW_COLUMNS = ["status", "online", "review", "review_overdue", "is_fully_tran
 REVIEW_FILTERS = ["status", ReviewOverdueFilter, MissingTranslationFilter]
 
 
+class SideEffectSignInline(ContentInline):
+    """A side effect's warning signs: entries of the triage table, each with its note."""
+
+    model = SideEffectSign
+
+
 @admin.register(SideEffect)
 class SideEffectAdmin(ReviewWorkflow, TranslationColumns, ContentAdmin):
     preview_view_class = SideEffectPreviewView
     list_display = ["name", "key", *REVIEW_COLUMNS]
     list_filter = REVIEW_FILTERS
     search_fields = ["key", "name_fr", "name_en", "summary_fr", "summary_en"]
-    filter_horizontal = ["signs", "sources"]
+    filter_horizontal = ["sources"]
+    inlines = [SideEffectSignInline]
 
 
 class SymptomContextInline(ContentInline):

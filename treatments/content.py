@@ -46,6 +46,7 @@ from .models import (
     Onset,
     Setting,
     SideEffect,
+    SideEffectSign,
     Source,
     Status,
     Symptom,
@@ -232,8 +233,8 @@ class Document:
             self.problem(path, f"'{value}' must be lower-case ASCII letters, digits and hyphens")
         return value
 
-    def choice(self, name, choices, data=None, prefix="", model=None):
-        value = self.text(name, data=data, prefix=prefix, model=model)
+    def choice(self, name, choices, data=None, prefix="", model=None, field=None):
+        value = self.text(name, data=data, prefix=prefix, model=model, field=field)
         if value and value not in choices.values:
             path = f"{prefix}.{name}" if prefix else name
             self.problem(path, f"'{shown(value)}' is not one of: {', '.join(choices.values)}")
@@ -560,9 +561,18 @@ class ContentReader:
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, SideEffect)
-            meta.check_fields({"sources", "symptom", "warning_signs", *REVIEW_FIELDS})
+            meta.check_fields(
+                {"sources", "symptom", "warning_signs", "raised_tiers", *REVIEW_FIELDS}
+            )
             sources = self.key_list(meta, "sources", self.content.sources, "source")
-            signs = self.key_list(meta, "warning_signs", self.content.symptoms, "symptom")
+            # The file's order is kept; each sign's note (per language) is read below.
+            signs = {
+                key: {"order": order, "tier": "", **{f"note_{lang}": "" for lang in LANGUAGE_CODES}}
+                for order, key in enumerate(
+                    self.key_list(meta, "warning_signs", self.content.symptoms, "symptom")
+                )
+            }
+            self.read_raised_tiers(meta, signs)
             symptom = meta.text("symptom", required=False, field="symptom_key")
             if symptom and symptom not in self.content.symptoms:
                 meta.problem("symptom", f"'{shown(symptom)}' is not a known symptom")
@@ -572,13 +582,17 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                names = {"name", "slug", "summary", "key_points", "self_care", "warning_signs"}
-                doc.check_fields(names)
+                names = {"name", "slug", "summary", "key_points", "self_care"}
+                doc.check_fields({*names, "signs"})
                 values = {name: doc.text(name) for name in names - {"slug", "key_points"}}
                 values["slug"] = doc.key("slug")
                 values["key_points"] = doc.key_points()
                 values["body"] = doc.markdown_body()
                 fields.update(_localized(values, language))
+                self.read_keyed_texts(
+                    doc, "signs", signs, language, {"note": False}, SideEffectSign, meta.ok,
+                    listed_in="side-effect.yaml's warning_signs", every_key=False,
+                )  # fmt: skip
             if (
                 meta.ok
                 and len(documents) == len(LANGUAGE_CODES)
@@ -589,6 +603,26 @@ class ContentReader:
                     "fields": fields, "sources": sources, "signs": signs,
                 }  # fmt: skip
         self.note_unread("side effect", entries, self.content.side_effects)
+
+    def read_raised_tiers(self, meta, signs):
+        """side-effect.yaml's `raised_tiers: {symptom key: tier}`: the signs this side
+        effect makes more urgent than the table (never less)."""
+        raised = meta.mapping("raised_tiers", required=False)
+        for key in raised:
+            path = f"raised_tiers.{shown(key)}"
+            if key not in signs:
+                meta.problem(path, "is not one of this side effect's warning_signs")
+                continue
+            tier = meta.choice(key, Action, raised, "raised_tiers", SideEffectSign, "tier")
+            table = self.content.symptoms[key]["fields"]["tier"]
+            if tier and not raises_or_keeps(table, tier):
+                meta.problem(
+                    path,
+                    f"'{tier}' is less urgent than the symptom's tier '{table}': "
+                    "a side effect may raise a symptom's tier, never lower it",
+                )
+            elif tier:
+                signs[key]["tier"] = tier
 
     # symptoms/<key>/{symptom.yaml, fr.md, en.md}: the triage table
     def read_symptoms(self):
@@ -1010,13 +1044,15 @@ class ContentReader:
         )
 
     def read_keyed_texts(
-        self, doc, name, expected, language, texts, model, meta_ok, listed_in="therapy.yaml"
-    ):
+        self, doc, name, expected, language, texts, model, meta_ok, listed_in="therapy.yaml",
+        every_key=True,
+    ):  # fmt: skip
         """The per-language texts of steps or side-effect rows: one entry for
-        each key of therapy.yaml, no more, no less. Where therapy.yaml has
-        problems, a mismatch is likely one of their consequences."""
-        given = doc.mapping(name, required=bool(expected))
-        for key in expected:
+        each key of therapy.yaml, no more, no less (with `every_key` false, a key
+        may have none: a side effect's sign without a note). Where therapy.yaml
+        has problems, a mismatch is likely one of their consequences."""
+        given = doc.mapping(name, required=bool(expected) and every_key)
+        for key in expected if every_key else ():
             if key not in given:
                 doc.problem(
                     name,
@@ -1209,9 +1245,10 @@ class ContentWriter:
                 symptoms[key] = self.write_object(Symptom, key, item["fields"], relations)
             side_effects = {}
             for key, item in content.side_effects.items():
+                signs = {symptoms[k]: values for k, values in item["signs"].items()}
                 relations = {
                     "sources": links(sources, item["sources"]),
-                    "signs": links(symptoms, item["signs"]),
+                    "sign_notes": rows(SideEffectSign, "symptom", signs, "side_effect"),
                 }
                 side_effects[key] = self.write_object(SideEffect, key, item["fields"], relations)
             therapies = {}
@@ -1439,19 +1476,26 @@ def _export_glossary_term(term) -> dict:
 def _export_side_effect(effect) -> dict:
     folder = Path("side-effects", effect.key)
     keys = sorted(source.key for source in effect.sources.all())
+    rows = list(effect.sign_notes.all())  # in the file's order
     signs = _compact(
         {
             "symptom": effect.symptom_key,
-            "warning_signs": sorted(sign.key for sign in effect.signs.all()),
+            "warning_signs": [row.symptom.key for row in rows],
+            "raised_tiers": {row.symptom.key: row.tier for row in rows if row.tier},
         }
     )
     files = {folder / "side-effect.yaml": _yaml({"sources": keys, **signs, **_status(effect)})}
     for language in LANGUAGE_CODES:
         data = _language_values(
-            effect,
-            ("name", "slug", "summary", "key_points", "self_care", "warning_signs"),
-            language,
+            effect, ("name", "slug", "summary", "key_points", "self_care"), language
         )
+        notes = {
+            row.symptom.key: {"note": getattr(row, f"note_{language}")}
+            for row in rows
+            if getattr(row, f"note_{language}")
+        }
+        if notes:
+            data["signs"] = notes
         files[folder / f"{language}.md"] = _front_matter(data, getattr(effect, f"body_{language}"))
     return files
 
@@ -1593,7 +1637,8 @@ def export_content(root: Path) -> list[Path]:
     so that loading an export changes nothing. Returns the files written; files
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
-    prefetch = {Therapy: ["sources", "signs", "steps"], SideEffect: ["sources", "signs"],
+    prefetch = {Therapy: ["sources", "signs", "steps"],
+                SideEffect: ["sources", "sign_notes__symptom"],
                 Disease: ["therapies", "sources"], Article: ["therapies", "sources"],
                 Figure: ["sources"], Symptom: ["sources", "contexts"]}  # fmt: skip
     for model, exporter in EXPORTERS.items():

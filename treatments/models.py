@@ -525,12 +525,16 @@ class Symptom(TranslationState, Reviewed):
         if problem := under_rated_rows(rows, lambda key: most_urgent(self.tier, contexts.get(key))):
             raise ValidationError({"tier": problem})
 
-    def for_therapy(self, therapy_key: str | None) -> dict:
+    def for_therapy(self, therapy_key: str | None, side_effect=None) -> dict:
         """What a page shows of this symptom for a patient on this treatment (or on
-        none): the tier (the treatment's context may raise it), its words, the context."""
+        none), as a sign of this side effect (or of none): the tier (the treatment's
+        context and the side effect may raise it), its words, the context, the side
+        effect's note."""
         context = self.context_for(therapy_key)
-        tier = context.tier if context else self.tier
-        return {"tier": tier, "label": choice_label(Action, tier), "context": context}
+        sign = side_effect.sign_for(self) if side_effect else None
+        tier = most_urgent(context.tier if context else self.tier, sign and sign.tier)
+        note = sign.note if sign else ""
+        return {"tier": tier, "label": choice_label(Action, tier), "context": context, "note": note}
 
     def context_for(self, therapy_key: str | None):
         """This symptom's context for a treatment (its raised tier and note), or None.
@@ -748,19 +752,17 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     body_html = models.TextField(editable=False, default="")
     self_care = models.TextField(_("what you can do"), help_text=_("Markdown list."))
     self_care_html = models.TextField(editable=False, default="")
-    warning_signs = models.TextField(
-        _("warning signs"), help_text=_("Markdown list: when to call at once, and whom.")
-    )
-    warning_signs_html = models.TextField(editable=False, default="")
     # The triage table's entry for what the patient notices of this side effect: no
     # treatment's row may give it a lower tier (content.py). A key, as SymptomContext's.
     symptom_key = models.SlugField(
         _("its symptom in the triage table"), max_length=80, blank=True, help_text=_("Its key.")
     )
+    # Its warning signs: entries of the triage table, each with what is particular to
+    # this side effect (SideEffectSign.note), never free text.
     signs = models.ManyToManyField(
         Symptom,
         blank=True,
-        limit_choices_to=WORKING,
+        through="SideEffectSign",
         related_name="side_effects",
         verbose_name=_("warning signs (triage table)"),
     )
@@ -768,11 +770,10 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
         Source, blank=True, limit_choices_to=WORKING, verbose_name=_("sources")
     )
 
-    markdown_fields = ("key_points", "body", "self_care", "warning_signs")
+    markdown_fields = ("key_points", "body", "self_care")
     glossary_field = "body"
-    required_translations = (
-        "name", "slug", "summary", "key_points", "body", "self_care", "warning_signs",
-    )  # fmt: skip
+    required_translations = ("name", "slug", "summary", "key_points", "body", "self_care")
+    child_relations = ("sign_notes",)
 
     objects = SideEffectQuerySet.as_manager()
 
@@ -806,8 +807,69 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
 
     def search_text(self) -> tuple[str, str]:
         """(summary, rest of the page) as search reads them, in the active language."""
-        html = [self.key_points_html, self.body_html, self.self_care_html, self.warning_signs_html]
-        return self.summary, search_plain_text(*html)
+        html = [self.key_points_html, self.body_html, self.self_care_html]
+        signs = [
+            " ".join([row.symptom.name, row.symptom.threshold, row.note or ""])
+            for row in self.sign_notes.select_related("symptom")
+        ]  # as the page shows them
+        return self.summary, " ".join([search_plain_text(*html), *signs])
+
+    def sign_for(self, symptom):
+        """This side effect's row for one of its signs (its raised tier, its note in
+        the active language), or None. Reads the prefetched `sign_notes`."""
+        for row in self.sign_notes.all():
+            if row.symptom_id == symptom.pk:
+                return row
+        return None
+
+
+class SideEffectSign(models.Model):
+    """One warning sign of a side effect: an entry of the triage table (its name,
+    threshold and tier), with what is particular to this side effect, as
+    SymptomContext.note is for a treatment."""
+
+    side_effect = models.ForeignKey(SideEffect, on_delete=models.CASCADE, related_name="sign_notes")
+    symptom = models.ForeignKey(
+        Symptom, on_delete=models.CASCADE, limit_choices_to=WORKING, verbose_name=_("symptom")
+    )
+    note = models.TextField(
+        _("what is particular to this side effect"),
+        blank=True,
+        help_text=_("One or two short sentences; name, threshold and tier come from the table."),
+    )
+    tier = models.CharField(
+        _("tier for this side effect"),
+        max_length=20,
+        choices=Action,
+        blank=True,
+        help_text=_("Empty: the table's tier. A side effect may raise it, never lower it."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["side_effect", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side_effect", "symptom"], name="unique_sign_per_side_effect"
+            )
+        ]
+        verbose_name = _("warning sign")
+        verbose_name_plural = _("warning signs")
+
+    def __str__(self):
+        return str(self.symptom)
+
+    def clean(self):
+        if self.tier and self.symptom_id and not raises_or_keeps(self.symptom.tier, self.tier):
+            raise ValidationError(
+                {
+                    "tier": _(
+                        "A side effect may only raise a symptom's tier, never lower it: "
+                        "this symptom's tier is “%(tier)s”."
+                    )
+                    % {"tier": self.symptom.get_tier_display()}
+                }
+            )
 
 
 class TherapySideEffectQuerySet(models.QuerySet):

@@ -100,6 +100,8 @@ def _copy_to_live(working, reviewer) -> Publication:
     for relation in model.child_relations:
         _copy_children(working, live, relation, publication)
     for m2m in model._meta.local_many_to_many:
+        if not m2m.remote_field.through._meta.auto_created:
+            continue  # its rows are a child relation, copied above
         targets = getattr(working, m2m.name).select_related("live_version")
         online = [target.live_version for target in targets if target.live_version_id]
         publication.not_linked += [target for target in targets if not target.live_version_id]

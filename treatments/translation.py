@@ -12,6 +12,7 @@ from .models import (
     Figure,
     GlossaryTerm,
     SideEffect,
+    SideEffectSign,
     StaffProfile,
     Symptom,
     SymptomContext,
@@ -39,7 +40,7 @@ class TherapyOptions(PageOptions):
 class SideEffectOptions(PageOptions):
     fields = (
         "name", "slug", "summary", "key_points", "key_points_html", "body", "body_html",
-        "self_care", "self_care_html", "warning_signs", "warning_signs_html",
+        "self_care", "self_care_html",
     )  # fmt: skip
 
 
@@ -90,6 +91,11 @@ class SymptomContextOptions(TranslationOptions):
     fields = ("note",)
 
 
+@register(SideEffectSign)
+class SideEffectSignOptions(TranslationOptions):
+    fields = ("note",)
+
+
 @register(StaffProfile)
 class StaffProfileOptions(TranslationOptions):
     fields = ("qualification",)
@@ -113,5 +119,11 @@ for history_model in content_models():
     simple_history.register(
         history_model,
         excluded_fields=_not_in_history(history_model),
-        m2m_fields=[field.name for field in history_model._meta.local_many_to_many],
+        # A link with its own rows (a side effect's signs and their notes) is a child
+        # relation, as a treatment's steps are: not in the links' history.
+        m2m_fields=[
+            field.name
+            for field in history_model._meta.local_many_to_many
+            if field.remote_field.through._meta.auto_created
+        ],
     )

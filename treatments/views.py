@@ -178,6 +178,7 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
                 Prefetch("side_effects", rows),
                 triage_signs(),
                 triage_signs("side_effects__side_effect"),
+                "side_effects__side_effect__sign_notes",  # each sign's note for the side effect
             )
         )
 
@@ -258,7 +259,9 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
         return (
             version(SideEffect)
             .select_related(REVIEWER)
-            .prefetch_related("sources", Prefetch("therapies", queryset=rows), triage_signs())
+            .prefetch_related(
+                "sources", Prefetch("therapies", queryset=rows), triage_signs(), "sign_notes"
+            )
         )
 
     def get_context_data(self, **kwargs):

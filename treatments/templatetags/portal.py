@@ -130,7 +130,7 @@ def _published_figures(language) -> dict:
     return _figure_markups(Figure.objects.published(), language)
 
 
-@register.filter
-def triage_for(symptom, therapy_key=None):
-    """`{% with sign=symptom|triage_for:therapy.key %}`: Symptom.for_therapy."""
-    return symptom.for_therapy(therapy_key)
+@register.simple_tag
+def triage(symptom, therapy_key=None, side_effect=None):
+    """`{% triage symptom therapy.key side_effect as sign %}`: Symptom.for_therapy."""
+    return symptom.for_therapy(therapy_key, side_effect or None)
