@@ -753,7 +753,7 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     self_care = models.TextField(_("what you can do"), help_text=_("Markdown list."))
     self_care_html = models.TextField(editable=False, default="")
     # The triage table's entry for what the patient notices of this side effect: no
-    # treatment's row may give it a lower tier (content.py). A key, as SymptomContext's.
+    # treatment's row may give it a lower tier (content/reader.py). A key, as SymptomContext's.
     symptom_key = models.SlugField(
         _("its symptom in the triage table"), max_length=80, blank=True, help_text=_("Its key.")
     )
@@ -1150,7 +1150,7 @@ class SynonymGroup(Reviewed):
 
 class ImportRecord(models.Model):
     """What load_content last wrote of one object: a hash of its files as
-    exported just after, to tell an object changed in the admin since (content.py)."""
+    exported just after, to tell an object changed in the admin since (content/writer.py)."""
 
     kind = models.CharField(max_length=100)  # the model's label, e.g. treatments.Therapy
     key = models.CharField(max_length=200)

@@ -1,0 +1,26 @@
+"""Reading, checking and writing the content files of content/ (see content/README.md).
+
+`read_content(root)` reads and checks every file and returns the whole
+content, or raises ContentErrors listing every problem with its file, line and
+field (document.py, reader.py). `write_content(content)` then writes it in one
+transaction, matching each object by its key and saving only what changed, so
+that loading the same files twice changes nothing (writer.py).
+`export_content(root)` writes the working versions back as files (exporter.py).
+"""
+
+from .document import KEY_PATTERN, ContentErrors, Document, Problem
+from .exporter import export_content
+from .reader import Content, read_content
+from .writer import ContentConflicts, write_content
+
+__all__ = [
+    "KEY_PATTERN",
+    "Content",
+    "ContentConflicts",
+    "ContentErrors",
+    "Document",
+    "Problem",
+    "export_content",
+    "read_content",
+    "write_content",
+]
