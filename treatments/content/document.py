@@ -20,9 +20,6 @@ from ..limits import (
 from ..markdown import image_references
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Content files say only whether a new object goes online when it is first
-# loaded; reviews are signed in the admin by a person (publishing.py).
-REVIEW_FIELDS = ("status",)
 # The one service whose contact details content/service/ holds.
 SERVICE_KEY = "service"
 

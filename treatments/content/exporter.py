@@ -20,6 +20,7 @@ from ..models import (
     SynonymGroup,
     Therapy,
 )
+from .formats import CONTEXT_TEXTS, EXPORTED_FOLDERS, FORMATS, ROW_TEXTS, STEP_TEXTS
 
 
 class _Dumper(yaml.SafeDumper):
@@ -60,13 +61,7 @@ def _language_values(obj, names, language):
 
 
 def _export_source(source) -> dict:
-    data = {
-        "title": source.title,
-        "publisher": source.publisher,
-        "url": source.url,
-        "year": source.year,
-        "language": source.language,
-    }
+    data = {name: getattr(source, name) for name in FORMATS[Source].meta}
     return {Path("sources", f"{source.key}.yaml"): _yaml({**_compact(data), **_status(source)})}
 
 
@@ -89,7 +84,8 @@ def _export_glossary_term(term) -> dict:
 
 
 def _export_side_effect(effect) -> dict:
-    folder = Path("side-effects", effect.key)
+    kind = FORMATS[SideEffect]
+    folder = Path(kind.folder, effect.key)
     keys = sorted(source.key for source in effect.sources.all())
     rows = list(effect.sign_notes.all())  # in the file's order
     signs = _compact(
@@ -99,11 +95,9 @@ def _export_side_effect(effect) -> dict:
             "raised_tiers": {row.symptom.key: row.tier for row in rows if row.tier},
         }
     )
-    files = {folder / "side-effect.yaml": _yaml({"sources": keys, **signs, **_status(effect)})}
+    files = {folder / kind.meta_file: _yaml({"sources": keys, **signs, **_status(effect)})}
     for language in LANGUAGE_CODES:
-        data = _language_values(
-            effect, ("name", "slug", "summary", "key_points", "self_care"), language
-        )
+        data = _language_values(effect, kind.texts, language)
         notes = {
             row.symptom.key: {"note": getattr(row, f"note_{language}")}
             for row in rows
@@ -116,7 +110,8 @@ def _export_side_effect(effect) -> dict:
 
 
 def _export_therapy(therapy) -> dict:
-    folder = Path("therapies", therapy.key)
+    kind = FORMATS[Therapy]
+    folder = Path(kind.folder, therapy.key)
     steps = list(therapy.steps.all())
     rows = list(therapy.side_effects.select_related("side_effect"))
     meta = {
@@ -137,21 +132,14 @@ def _export_therapy(therapy) -> dict:
             for row in rows
         ],
     }
-    files = {folder / "therapy.yaml": _yaml(_compact(meta))}
+    files = {folder / kind.meta_file: _yaml(_compact(meta))}
     for language in LANGUAGE_CODES:
-        data = _language_values(
-            therapy,
-            ("name", "slug", "summary", "key_points", "daily_life"),
-            language,
-        )
+        data = _language_values(therapy, kind.texts, language)
         data["steps"] = {
-            step.key: _compact(_language_values(step, ("title", "duration", "body"), language))
-            for step in steps
+            step.key: _compact(_language_values(step, STEP_TEXTS, language)) for step in steps
         }
         data["side_effects"] = {
-            row.side_effect.key: _compact(
-                _language_values(row, ("duration", "figure", "notes"), language)
-            )
+            row.side_effect.key: _compact(_language_values(row, ROW_TEXTS, language))
             for row in rows
         }
         files[folder / f"{language}.md"] = _front_matter(
@@ -161,15 +149,16 @@ def _export_therapy(therapy) -> dict:
 
 
 def _export_figure(figure) -> dict:
-    folder = Path("figures", figure.key)
+    kind = FORMATS[Figure]
+    folder = Path(kind.folder, figure.key)
     meta = {
         "licence": figure.licence,
         "sources": sorted(source.key for source in figure.sources.all()),
         **_status(figure),
     }
-    files = {folder / "figure.yaml": _yaml(_compact(meta))}
+    files = {folder / kind.meta_file: _yaml(_compact(meta))}
     for language in LANGUAGE_CODES:
-        data = _compact(_language_values(figure, ("alt", "caption", "credit"), language))
+        data = _compact(_language_values(figure, kind.texts, language))
         files[folder / f"{language}.md"] = f"---\n{_yaml(data)}---\n"
         image = getattr(figure, f"image_{language}")
         if image is not None:
@@ -179,38 +168,36 @@ def _export_figure(figure) -> dict:
     return files
 
 
-def _export_disease(disease, folder_name="diseases", meta_name="disease.yaml") -> dict:
-    folder = Path(folder_name, disease.key)
+def _export_linked_page(disease) -> dict:
+    """A disease or an article: a page listing the treatments it concerns."""
+    kind = FORMATS[type(disease)]
+    folder = Path(kind.folder, disease.key)
     meta = {
         "order": disease.order,
         "therapies": [t.key for t in disease.therapies.order_by("order")],
         "sources": sorted(source.key for source in disease.sources.all()),
         **_status(disease),
     }
-    files = {folder / meta_name: _yaml(meta)}
+    files = {folder / kind.meta_file: _yaml(meta)}
     for language in LANGUAGE_CODES:
-        data = _language_values(disease, ("name", "slug", "summary", "key_points"), language)
+        data = _language_values(disease, kind.texts, language)
         files[folder / f"{language}.md"] = _front_matter(data, getattr(disease, f"body_{language}"))
     return files
 
 
-def _export_article(article) -> dict:
-    return _export_disease(article, "articles", "article.yaml")
-
-
 def _export_service(service) -> dict:
-    phones = ("ward_phone", "day_hospital_phone", "switchboard_phone")
-    meta = {name: getattr(service, name) for name in phones}
-    files = {Path("service", "service.yaml"): _yaml({**_compact(meta), **_status(service)})}
-    texts = ("name", "address", "day_hospital_hours", "after_hours")
+    kind = FORMATS[CareService]
+    meta = {name: getattr(service, name) for name in kind.meta}
+    files = {Path(kind.folder, kind.meta_file): _yaml({**_compact(meta), **_status(service)})}
     for language in LANGUAGE_CODES:
-        data = _compact(_language_values(service, texts, language))
-        files[Path("service", f"{language}.yaml")] = _yaml(data)
+        data = _compact(_language_values(service, kind.texts, language))
+        files[Path(kind.folder, f"{language}.yaml")] = _yaml(data)
     return files
 
 
 def _export_symptom(symptom) -> dict:
-    folder = Path("symptoms", symptom.key)
+    kind = FORMATS[Symptom]
+    folder = Path(kind.folder, symptom.key)
     contexts = list(symptom.contexts.all())
     meta = {
         "tier": symptom.tier,
@@ -220,31 +207,28 @@ def _export_symptom(symptom) -> dict:
         "sources": sorted(source.key for source in symptom.sources.all()),
         "contexts": [{"therapy": c.therapy_key, "tier": c.tier} for c in contexts],
     }
-    files = {folder / "symptom.yaml": _yaml(_compact(meta))}
+    files = {folder / kind.meta_file: _yaml(_compact(meta))}
     for language in LANGUAGE_CODES:
-        data = _language_values(symptom, ("name", "threshold", "what_to_do"), language)
+        data = _language_values(symptom, kind.texts, language)
         data["contexts"] = {
-            c.therapy_key: _compact(_language_values(c, ("note",), language)) for c in contexts
+            c.therapy_key: _compact(_language_values(c, CONTEXT_TEXTS, language)) for c in contexts
         }
         files[folder / f"{language}.md"] = _front_matter(_compact(data), "")
     return files
 
 
-# Each kind's files, and its folder in content/.
+# Each kind's files (their formats: formats.py).
 EXPORTERS = {
     Source: _export_source,
     GlossaryTerm: _export_glossary_term,
     SideEffect: _export_side_effect,
     Therapy: _export_therapy,
-    Disease: _export_disease,
-    Article: _export_article,
+    Disease: _export_linked_page,
+    Article: _export_linked_page,
     CareService: _export_service,
     Figure: _export_figure,
     Symptom: _export_symptom,
 }
-FOLDERS = {GlossaryTerm: "glossary", SideEffect: "side-effects", Therapy: "therapies",
-           Disease: "diseases", Article: "articles", Figure: "figures",
-           Symptom: "symptoms"}  # fmt: skip
 
 
 def export_content(root: Path) -> list[Path]:
@@ -267,12 +251,6 @@ def export_content(root: Path) -> list[Path]:
             [group.terms.splitlines() for group in groups]
         )
     return _write_files(Path(root), files)
-
-
-EXPORTED_FOLDERS = (
-    "sources", "glossary", "side-effects", "therapies", "diseases", "articles", "synonyms",
-    "service", "figures", "symptoms",
-)  # fmt: skip
 
 
 def _write_files(root: Path, files: dict) -> list[Path]:

@@ -42,7 +42,16 @@ from ..models import (
     raises_or_keeps,
     validate_phone,
 )
-from .document import KEY_PATTERN, REVIEW_FIELDS, ContentErrors, Document, Problem, unreadable
+from .document import KEY_PATTERN, ContentErrors, Document, Problem, unreadable
+from .formats import (
+    CONTEXT_META,
+    CONTEXT_TEXTS,
+    FORMATS,
+    ROW_META,
+    ROW_TEXTS,
+    SIDE_EFFECT_SIGN_TEXTS,
+    STEP_TEXTS,
+)
 
 
 @dataclass
@@ -71,6 +80,10 @@ class ContentReader:
         self.unread = {}  # "source", "side effect", "treatment" -> keys whose files have problems
         # (document, field, treatment key) of each symptom context, checked once treatments are read
         self.context_therapies = []
+
+    def folder(self, model) -> Path:
+        """The folder of a kind of content (formats.py)."""
+        return self.root / FORMATS[model].folder
 
     def display(self, path: Path) -> Path:
         try:
@@ -154,12 +167,12 @@ class ContentReader:
     # sources/<key>.yaml
     def read_sources(self):
         url_validator = URLValidator(schemes=["http", "https"])
-        entries = self.keyed_entries(self.root / "sources", Source, directories=False)
+        entries = self.keyed_entries(self.folder(Source), Source, directories=False)
         for key, path in entries:
             doc = self.document(path, Source)
             if not doc.ok:
                 continue
-            doc.check_fields({"title", "publisher", "url", "year", "language", *REVIEW_FIELDS})
+            doc.check_fields(FORMATS[Source].meta_fields)
             values = {
                 **self.read_review(doc),
                 "title": doc.text("title"),
@@ -181,7 +194,7 @@ class ContentReader:
 
     # figures/<key>/{figure.yaml, fr.md, en.md, fr.<ext>, en.<ext>}
     def read_figures(self):
-        folder = self.root / "figures"
+        folder = self.folder(Figure)
         if not folder.is_dir():  # optional: a site may have no figure
             self.known_figures = set()
             return
@@ -189,13 +202,15 @@ class ContentReader:
         extensions = sorted(figures.TYPES)
         for key, path in entries:
             images = {f"{language}.{ext}" for language in LANGUAGE_CODES for ext in extensions}
-            self.check_folder_files(path, {"figure.yaml", *self.language_files(), *images})
-            meta_path = path / "figure.yaml"
+            self.check_folder_files(
+                path, {FORMATS[Figure].meta_file, *self.language_files(), *images}
+            )
+            meta_path = path / FORMATS[Figure].meta_file
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, Figure)
-            meta.check_fields({"licence", "sources", *REVIEW_FIELDS})
+            meta.check_fields(FORMATS[Figure].meta_fields)
             figure = {
                 "fields": {"licence": meta.text("licence"), **self.read_review(meta)},
                 "sources": self.key_list(meta, "sources", self.content.sources, "source"),
@@ -205,7 +220,7 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                doc.check_fields({"alt", "caption", "credit"})
+                doc.check_fields(FORMATS[Figure].language_fields)
                 values = {
                     "alt": doc.text("alt"),
                     "caption": doc.text("caption"),
@@ -249,17 +264,15 @@ class ContentReader:
 
     # side-effects/<key>/{side-effect.yaml, fr.md, en.md}
     def read_side_effects(self):
-        entries = self.keyed_entries(self.root / "side-effects", SideEffect, directories=True)
+        entries = self.keyed_entries(self.folder(SideEffect), SideEffect, directories=True)
         for key, folder in entries:
-            self.check_folder_files(folder, {"side-effect.yaml", *self.language_files()})
-            meta_path = folder / "side-effect.yaml"
+            self.check_folder_files(folder, {FORMATS[SideEffect].meta_file, *self.language_files()})
+            meta_path = folder / FORMATS[SideEffect].meta_file
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, SideEffect)
-            meta.check_fields(
-                {"sources", "symptom", "warning_signs", "raised_tiers", *REVIEW_FIELDS}
-            )
+            meta.check_fields(FORMATS[SideEffect].meta_fields)
             sources = self.key_list(meta, "sources", self.content.sources, "source")
             # The file's order is kept; each sign's note (per language) is read below.
             signs = {
@@ -278,15 +291,16 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                names = {"name", "slug", "summary", "key_points", "self_care"}
-                doc.check_fields({*names, "signs"})
+                names = set(FORMATS[SideEffect].texts)
+                doc.check_fields(FORMATS[SideEffect].language_fields)
                 values = {name: doc.text(name) for name in names - {"slug", "key_points"}}
                 values["slug"] = doc.key("slug")
                 values["key_points"] = doc.key_points()
                 values["body"] = doc.markdown_body()
                 fields.update(_localized(values, language))
                 self.read_keyed_texts(
-                    doc, "signs", signs, language, {"note": False}, SideEffectSign, meta.ok,
+                    doc, "signs", signs, language, dict.fromkeys(SIDE_EFFECT_SIGN_TEXTS, False),
+                    SideEffectSign, meta.ok,
                     listed_in="side-effect.yaml's warning_signs", every_key=False,
                 )  # fmt: skip
             if (
@@ -322,19 +336,17 @@ class ContentReader:
 
     # symptoms/<key>/{symptom.yaml, fr.md, en.md}: the triage table
     def read_symptoms(self):
-        entries = self.keyed_entries(self.root / "symptoms", Symptom, directories=True)
+        entries = self.keyed_entries(self.folder(Symptom), Symptom, directories=True)
         for key, folder in entries:
-            self.check_folder_files(folder, {"symptom.yaml", *self.language_files()})
-            meta_path = folder / "symptom.yaml"
+            self.check_folder_files(folder, {FORMATS[Symptom].meta_file, *self.language_files()})
+            meta_path = folder / FORMATS[Symptom].meta_file
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, Symptom)
             if not meta.ok:
                 continue
-            meta.check_fields(
-                {"tier", "order", "on_every_page", "sources", "contexts", *REVIEW_FIELDS}
-            )
+            meta.check_fields(FORMATS[Symptom].meta_fields)
             tier = meta.choice("tier", Action)
             sources = self.key_list(meta, "sources", self.content.sources, "source")
             if not meta.data.get("sources"):
@@ -353,7 +365,7 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                doc.check_fields({"name", "threshold", "what_to_do", "contexts"})
+                doc.check_fields(FORMATS[Symptom].language_fields)
                 if doc.body.strip():
                     doc.problem(None, "front matter only: no text after ---", doc.body_line)
                 values = {
@@ -363,8 +375,9 @@ class ContentReader:
                 }
                 symptom["fields"].update(_localized(values, language))
                 self.read_keyed_texts(
-                    doc, "contexts", symptom["contexts"], language, {"note": True},
-                    SymptomContext, meta.ok, listed_in="symptom.yaml",
+                    doc, "contexts", symptom["contexts"], language,
+                    dict.fromkeys(CONTEXT_TEXTS, True), SymptomContext, meta.ok,
+                    listed_in="symptom.yaml",
                 )  # fmt: skip
             if meta.ok and self.complete(documents):
                 self.content.symptoms[key] = symptom
@@ -382,7 +395,7 @@ class ContentReader:
             if not isinstance(row, dict):
                 meta.problem(prefix, "must be a mapping with therapy and tier")
                 continue
-            meta.check_fields({"therapy", "tier"}, prefix, row)
+            meta.check_fields(set(CONTEXT_META), prefix, row)
             therapy = meta.text("therapy", data=row, prefix=prefix, model=SymptomContext,
                                 field="therapy_key")  # fmt: skip
             raised = meta.choice("tier", Action, row, prefix, SymptomContext)
@@ -409,22 +422,26 @@ class ContentReader:
     # glossary/<key>/{fr.md, en.md}
     def read_glossary(self):
         for key, folder in self.keyed_entries(
-            self.root / "glossary", GlossaryTerm, directories=True
+            self.folder(GlossaryTerm), GlossaryTerm, directories=True
         ):
-            self.check_folder_files(folder, {"term.yaml", *self.language_files()})
+            self.check_folder_files(
+                folder, {FORMATS[GlossaryTerm].meta_file, *self.language_files()}
+            )
             documents = self.language_documents(folder, GlossaryTerm)
             fields = {}
-            meta_path = folder / "term.yaml"  # optional: only when not simply published
+            meta_path = (
+                folder / FORMATS[GlossaryTerm].meta_file
+            )  # optional: only when not simply published
             if meta_path.is_file():
                 meta = self.document(meta_path, GlossaryTerm)
-                meta.check_fields(set(REVIEW_FIELDS))
+                meta.check_fields(FORMATS[GlossaryTerm].meta_fields)
                 fields.update(self.read_review(meta))
             else:
                 fields.update(self.read_review(None))
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                doc.check_fields({"term", "slug", "aliases"})
+                doc.check_fields(FORMATS[GlossaryTerm].language_fields)
                 aliases = doc.data.get("aliases") or []
                 if not isinstance(aliases, list) or not all(
                     isinstance(alias, str) and alias.strip() for alias in aliases
@@ -444,34 +461,35 @@ class ContentReader:
 
     # diseases/<key>/{disease.yaml, fr.md, en.md}
     def read_diseases(self):
-        self.content.diseases = self.read_linked_pages("diseases", "disease.yaml", Disease)
+        self.content.diseases = self.read_linked_pages(Disease)
 
     # articles/<key>/{article.yaml, fr.md, en.md}
     def read_articles(self):
-        if not (self.root / "articles").is_dir():  # optional
+        if not (self.folder(Article)).is_dir():  # optional
             return
-        self.content.articles = self.read_linked_pages("articles", "article.yaml", Article)
+        self.content.articles = self.read_linked_pages(Article)
         for key, article in self.content.articles.items():
             for language in LANGUAGE_CODES:
                 slug = article["fields"][f"slug_{language}"]
                 with override(language):
                     match = resolve(f"/{language}/{slug}/")
                 if match.url_name != "article":  # /fr/traitements/ is the treatments' list
-                    path = self.display(self.root / "articles" / key / f"{language}.md")
+                    path = self.display(self.folder(Article) / key / f"{language}.md")
                     message = f"'{slug}' is the address of another page of the site"
                     self.problems.append(Problem(path, None, "slug", message))
 
-    def read_linked_pages(self, folder_name, meta_name, model) -> dict:
+    def read_linked_pages(self, model) -> dict:
         """Pages made of a summary and a body, listing the treatments they concern."""
         pages = {}
-        for key, folder in self.keyed_entries(self.root / folder_name, model, directories=True):
+        meta_name = FORMATS[model].meta_file
+        for key, folder in self.keyed_entries(self.folder(model), model, directories=True):
             self.check_folder_files(folder, {meta_name, *self.language_files()})
             meta_path = folder / meta_name
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
             meta = self.document(meta_path, model)
-            meta.check_fields({"order", "therapies", "sources", *REVIEW_FIELDS})
+            meta.check_fields(FORMATS[model].meta_fields)
             page = {
                 "fields": {"order": meta.integer("order"), **self.read_review(meta)},
                 "therapies": self.key_list(meta, "therapies", self.content.therapies, "treatment"),
@@ -481,7 +499,7 @@ class ContentReader:
             for language, doc in documents.items():
                 if not doc.ok:
                     continue
-                doc.check_fields({"name", "slug", "summary", "key_points"})
+                doc.check_fields(FORMATS[model].language_fields)
                 values = {
                     "name": doc.text("name"),
                     "slug": doc.key("slug"),
@@ -531,18 +549,18 @@ class ContentReader:
 
     # service/{service.yaml, fr.yaml, en.yaml}: optional
     def read_service(self):
-        folder = self.root / "service"
+        folder = self.folder(CareService)
         if not folder.is_dir():
             return  # no contact details: the pages point to the discharge letter
         names = {f"{language}.yaml" for language in LANGUAGE_CODES}
-        self.check_folder_files(folder, {"service.yaml", *names})
-        meta_path = folder / "service.yaml"
+        self.check_folder_files(folder, {FORMATS[CareService].meta_file, *names})
+        meta_path = folder / FORMATS[CareService].meta_file
         if not meta_path.is_file():
             self.missing(meta_path)
             return
         meta = self.document(meta_path, CareService)
-        phones = ("ward_phone", "day_hospital_phone", "switchboard_phone")
-        meta.check_fields({*phones, *REVIEW_FIELDS})
+        phones = FORMATS[CareService].meta
+        meta.check_fields(FORMATS[CareService].meta_fields)
         fields = self.read_review(meta)
         for name in phones:
             number = meta.text(name, required=False)
@@ -560,8 +578,7 @@ class ContentReader:
             doc = documents[language] = self.document(path, CareService)
             if not doc.ok:
                 continue
-            texts = {"name": True, "address": False, "day_hospital_hours": False,
-                     "after_hours": False}  # fmt: skip
+            texts = {**dict.fromkeys(FORMATS[CareService].texts, False), "name": True}
             doc.check_fields(set(texts))
             values = {name: doc.text(name, required=required) for name, required in texts.items()}
             fields.update(_localized(values, language))
@@ -585,10 +602,10 @@ class ContentReader:
 
     # therapies/<key>/{therapy.yaml, fr.md, en.md}
     def read_therapies(self):
-        entries = self.keyed_entries(self.root / "therapies", Therapy, directories=True)
+        entries = self.keyed_entries(self.folder(Therapy), Therapy, directories=True)
         for key, folder in entries:
-            self.check_folder_files(folder, {"therapy.yaml", *self.language_files()})
-            meta_path = folder / "therapy.yaml"
+            self.check_folder_files(folder, {FORMATS[Therapy].meta_file, *self.language_files()})
+            meta_path = folder / FORMATS[Therapy].meta_file
             if not meta_path.is_file():
                 self.missing(meta_path)
                 continue
@@ -635,9 +652,7 @@ class ContentReader:
         return steps, settings
 
     def read_therapy_meta(self, meta, key):
-        meta.check_fields(
-            {"family", "order", "sources", "warning_signs", "steps", "side_effects", *REVIEW_FIELDS}
-        )
+        meta.check_fields(FORMATS[Therapy].meta_fields)
         steps, settings = self.read_steps(meta)
         first = {}  # step -> its first index
         for index, step in enumerate(steps):
@@ -657,7 +672,7 @@ class ContentReader:
             if not isinstance(row, dict):
                 meta.problem(prefix, "must be a mapping with key, frequency, onset and action")
                 continue
-            meta.check_fields({"key", "frequency", "onset", "action"}, prefix, row)
+            meta.check_fields(set(ROW_META), prefix, row)
             effect = meta.text("key", data=row, prefix=prefix, model=SideEffect)
             if effect in self.unread.get("side effect", ()):
                 meta.problem(f"{prefix}.key", unreadable(effect, "side effect"), consequence=True)
@@ -708,9 +723,7 @@ class ContentReader:
             )
 
     def read_therapy_language(self, doc, language, therapy, meta_ok=True):
-        doc.check_fields(
-            {"name", "slug", "summary", "key_points", "daily_life", "steps", "side_effects"}
-        )  # fmt: skip
+        doc.check_fields(FORMATS[Therapy].language_fields)
         values = {
             "name": doc.text("name"),
             "slug": doc.key("slug"),
@@ -725,7 +738,7 @@ class ContentReader:
             "steps",
             therapy["steps"],
             language,
-            {"title": True, "duration": False, "body": False},
+            {**dict.fromkeys(STEP_TEXTS, False), "title": True},
             TreatmentStep,
             meta_ok,
         )
@@ -734,7 +747,7 @@ class ContentReader:
             "side_effects",
             therapy["side_effects"],
             language,
-            {"duration": False, "figure": False, "notes": False},
+            dict.fromkeys(ROW_TEXTS, False),
             TherapySideEffect,
             meta_ok,
         )

@@ -28,7 +28,8 @@ from ..models import (
     TreatmentStep,
 )
 from .document import SERVICE_KEY
-from .exporter import EXPORTERS, FOLDERS
+from .exporter import EXPORTERS
+from .formats import FORMATS
 from .reader import Content
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -310,8 +311,8 @@ def content_path(model, key: str) -> str:
     if model is Source:
         return f"sources/{key}.yaml"
     if model is CareService:
-        return "service"
-    return f"{FOLDERS[model]}/{key}"
+        return FORMATS[CareService].folder
+    return f"{FORMATS[model].folder}/{key}"
 
 
 def object_fingerprint(working) -> str:
