@@ -6,20 +6,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def copy_signs(apps, schema_editor):
-    SideEffect = apps.get_model("treatments", "SideEffect")
-    SideEffectSign = apps.get_model("treatments", "SideEffectSign")
-    rows = []
-    for effect in SideEffect.objects.prefetch_related("signs"):
-        ranked = sorted(effect.signs.all(), key=lambda symptom: (symptom.order, symptom.key))
-        for order, symptom in enumerate(ranked):
-            rows.append(SideEffectSign(side_effect=effect, symptom=symptom, order=order))
-    SideEffectSign.objects.bulk_create(rows)
-
-
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatments", "0015_therapy_signs_from_table"),
+        ("treatments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -209,7 +198,6 @@ class Migration(migrations.Migration):
         ),
         # A link cannot be given a `through` model in place: its rows are copied into
         # SideEffectSign (the old links had no order: the table's), then it is made again.
-        migrations.RunPython(copy_signs, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name="sideeffect",
             name="signs",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatments", "0016_side_effect_sign_notes"),
+        ("treatments", "0002_side_effect_sign_notes"),
     ]
 
     operations = [
