@@ -185,3 +185,15 @@ def test_every_warning_box_of_the_site_gives_the_ward_s_number(client):
             assert 'href="tel:0142160000"' in box, url
             boxes += 1
     assert boxes > 100  # home, lists, treatments, guides, side effects, diseases, articles
+
+
+def test_whom_to_call_ends_its_sentence_without_a_stray_space(client, language):
+    """"…(on your discharge letter or booklet)." and "…on 01 42 16 00 00.": the
+    sentence's full stop follows the words, with or without the service's number."""
+    url = {"fr": "/fr/que-faire/", "en": "/en/what-to-do/"}[language]
+    closing = {"fr": "votre livret).", "en": "or booklet)."}[language]
+    html = page(client, url)
+    assert closing in html and not re.search(r"livret\)\s+\.|booklet\)\s+\.", html)
+    make_service()
+    html = page(client, url + "?symptom=fever")
+    assert "01 42 16 00 00</a>." in html and not re.search(r"</a>\s+\.", html)

@@ -87,7 +87,9 @@ _TAG = re.compile(r"<[^>]+>")
 @register.filter
 def h2_headings(html):
     """[(id, text)] of the second-level headings of rendered Markdown, for
-    the "on this page" list."""
+    the "on this page" list. Read from the stored HTML, not from the Markdown's
+    table of contents: the HTML has the French typography and only the ids the
+    sanitiser kept."""
     return [(anchor, unescape(_TAG.sub("", text))) for anchor, text in _H2.findall(html or "")]
 
 
