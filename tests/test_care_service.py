@@ -188,8 +188,8 @@ def test_every_warning_box_of_the_site_gives_the_ward_s_number(client):
 
 
 def test_whom_to_call_ends_its_sentence_without_a_stray_space(client, language):
-    """"…(on your discharge letter or booklet)." and "…on 01 42 16 00 00.": the
-    sentence's full stop follows the words, with or without the service's number."""
+    """The full stop follows the words ("…or booklet)." and "…00 00."), with or
+    without the service's number."""
     url = {"fr": "/fr/que-faire/", "en": "/en/what-to-do/"}[language]
     closing = {"fr": "votre livret).", "en": "or booklet)."}[language]
     html = page(client, url)
