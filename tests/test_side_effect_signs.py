@@ -96,7 +96,7 @@ def test_each_guide_row_shows_its_side_effect_s_notes(client, language, therapy_
     [
         # The old texts' urgency, kept where the table's tier alone would say less.
         ("cataract", "sight-slowly-worse", {"fr": "prochaine", "en": "next visit"}),
-        ("cataract", "one-sided-weakness-speech", {"fr": "15 ou 112", "en": "15 or 112"}),
+        ("cataract", "one-sided-weakness-speech", {"fr": "15 ou le 112", "en": "15 or 112"}),
         ("second-cancers", "new-lump", {"fr": "n’attendez pas", "en": "do not wait"}),
         ("fertility", "possible-pregnancy", {"fr": "dans la journée", "en": "today"}),
         ("low-mood-anxiety", "suicidal-thoughts", {"fr": "3114", "en": "3114"}),
