@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from treatments import markdown
 from treatments.glossary import _matcher, link_glossary_terms
+from treatments.limits import markdown_problem
 from treatments.markdown import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -118,6 +119,16 @@ def test_pathological_markdown_gives_sanitised_html_or_a_refusal_in_bounded_time
         except MarkdownTooComplex:
             return
     assert_sanitised(html)
+
+
+@pytest.mark.parametrize("text", ["1. " * 500, "<script>alert(1)</script>" + "1. " * 2000])
+def test_markdown_nested_beyond_the_parser_s_stack_is_refused_not_a_crash(text):
+    """Python-Markdown recurses once per level: 500 nested list items raised a
+    RecursionError (a 500 in the admin, a traceback in load_content). It is refused as
+    too complex, with the message editors and the loader show."""
+    with pytest.raises(MarkdownTooComplex):
+        render_markdown(text, "fr")
+    assert "nested hundreds deep" in markdown_problem(text)
 
 
 # French typography ---------------------------------------------------------------------------

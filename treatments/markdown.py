@@ -96,14 +96,25 @@ RENDER_CPU_SECONDS = 2.0
 
 
 class MarkdownTooComplex(ValueError):
-    """Python-Markdown could not convert the text within RENDER_CPU_SECONDS."""
+    """Python-Markdown could not convert the text within RENDER_CPU_SECONDS, or the
+    text is nested so deeply ("1. 1. 1. …") that its parser runs out of stack."""
 
 
 @contextmanager
 def _cpu_limit(seconds: float):
-    """Raises MarkdownTooComplex in the block once it has used `seconds` of CPU time.
-    A signal reaches the main thread only: gunicorn's sync workers, commands and tests
-    run there; a threaded development server renders without the limit."""
+    """Raises MarkdownTooComplex in the block once it has used `seconds` of CPU time,
+    or when the block runs out of stack. A signal reaches the main thread only:
+    gunicorn's sync workers, commands and tests run there; a threaded development
+    server renders without the time limit."""
+    try:
+        with _cpu_timer(seconds):
+            yield
+    except RecursionError:
+        raise MarkdownTooComplex("nested too deeply to be converted") from None
+
+
+@contextmanager
+def _cpu_timer(seconds: float):
     if threading.current_thread() is not threading.main_thread():
         yield
         return
