@@ -144,10 +144,12 @@ def test_a_guide_uses_a_fixed_number_of_queries(client, django_assert_num_querie
         publishing.publish(row.side_effect)
     therapy.signs.set(Symptom.objects.working()[:size])  # its own, in the warning box
     publishing.publish(therapy)
-    # The content version, the treatment, its sources, its own signs and their contexts, its
-    # rows, their signs and the signs' contexts; the service's numbers and the warning box's
-    # signs once per content version.
-    with django_assert_num_queries(11):  # and their notes for each side effect
+    # The content version, the treatment, its sources, its own signs' ids, its rows, their
+    # side effects' signs with their notes; and once per content version the triage table
+    # (symptoms, contexts, sources), the service's numbers and the warning box's signs.
+    with django_assert_num_queries(11):
+        client.get(guide_url(therapy, "en"), HTTP_HOST="localhost")
+    with django_assert_num_queries(5):  # the version is known now
         html = client.get(guide_url(therapy, "en")).content.decode()
     assert len(effect_keys(html)) == size
     assert html.count('<li class="sign">') == 2 * size + size
@@ -162,10 +164,12 @@ def test_a_side_effect_page_uses_a_fixed_number_of_queries(client, django_assert
         publishing.publish(therapy)
     side_effect.signs.set(Symptom.objects.working().filter(key__in=["fever", "confusion"]))
     publishing.publish(side_effect)
-    # The content version, the side effect, its sources, its rows, its warning signs from the
-    # triage table and their contexts; and once per content version the glossary and the
+    # The content version, the side effect, its sources, its rows, its signs' notes; and once
+    # per content version the triage table (symptoms, contexts, sources), the glossary and the
     # service's numbers (the feedback form names whom to call).
-    with django_assert_num_queries(9), override("en"):  # and the signs' notes
+    with django_assert_num_queries(10), override("en"):
+        client.get(side_effect.get_absolute_url(), HTTP_HOST="localhost")
+    with django_assert_num_queries(4), override("en"):
         response = client.get(side_effect.get_absolute_url())
     assert response.content.decode().count('class="effect effect--') == size
     assert response.content.decode().count('<li class="sign">') == 2

@@ -26,9 +26,10 @@ local-memory cache (one per gunicorn worker) a marker file's modification time
 tells the other workers to read the version again (a stat per request).
 
 Failures: a cache that fails (Redis stopped, full, unreachable) is left alone
-for RETRY_SECONDS and pages are rendered without it, with one warning in the
-log. When the version cannot be read (database locked or unreachable), the
-cached copy of the page is served as it is.
+for RETRY_SECONDS, with one warning in the log; meanwhile each process serves
+its own copies of the pages it served last, for the version the database gives
+(one query a request), and renders the others. When the version cannot be read
+(database locked or unreachable), the cached copy of the page is served as it is.
 """
 
 import functools
@@ -183,6 +184,18 @@ def _touch_marker():
 def _version_in_database() -> float:
     changed_at = ContentChange.objects.values_list("changed_at", flat=True).first()
     return changed_at.timestamp() if changed_at else 0.0
+
+
+def _version_without_cache():
+    """The content version read from the database, while the cache is away; None
+    when the database cannot tell either."""
+    if not _available("database"):
+        return None
+    try:
+        return _version_in_database()
+    except DatabaseError as error:
+        _failed("database", error, "this process's copies of the pages are served as they are")
+        return None
 
 
 def _current_version(backend, stored):
@@ -383,11 +396,11 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         backend = caches["default"]
+        local = _local_pages.get(key)
         version = entry = None
         use_cache = _available("cache")
         if use_cache:
             try:
-                local = _local_pages.get(key)
                 found = backend.get_many([VERSION_KEY] if local else [VERSION_KEY, key])
                 entry = local or found.get(key)
                 version = _current_version(backend, found.get(VERSION_KEY))
@@ -399,6 +412,10 @@ class PageCacheMiddleware:
             except Exception as error:
                 _failed("cache", error, "pages are rendered without it")
                 use_cache = False
+        if not use_cache:  # this process's own copies, if the database says they are current
+            version, entry = _version_without_cache(), local
+            if version is None and entry is not None:  # the database is down too
+                return _serve(request, *entry)
         if entry is not None and entry[0] == version:
             _keep_local(key, entry)
             return _serve(request, *entry)
@@ -416,11 +433,11 @@ class PageCacheMiddleware:
         if version is not None:
             if version:
                 response["Last-Modified"] = http_date(version)
+            entry = (version, response.content, dict(response.items()))
             if use_cache:
                 try:
-                    entry = (version, response.content, dict(response.items()))
                     backend.set(key, entry, settings.PAGE_CACHE_SECONDS)
-                    _keep_local(key, entry)
                 except Exception as error:
                     _failed("cache", error, "pages are rendered without it")
+            _keep_local(key, entry)
         return response

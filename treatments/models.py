@@ -17,6 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
@@ -539,11 +540,12 @@ class Symptom(TranslationState, Reviewed):
     def context_for(self, therapy_key: str | None):
         """This symptom's context for a treatment (its raised tier and note), or None.
         Reads the prefetched `contexts`."""
-        if therapy_key:
-            for context in self.contexts.all():
-                if context.therapy_key == therapy_key:
-                    return context
-        return None
+        return self._contexts_by_therapy.get(therapy_key) if therapy_key else None
+
+    @cached_property
+    def _contexts_by_therapy(self) -> dict:
+        # Once per object: a guide asks it of one symptom row after row.
+        return {context.therapy_key: context for context in self.contexts.all()}
 
 
 class SymptomContext(models.Model):
@@ -817,10 +819,11 @@ class SideEffect(RenderedMarkdownMixin, TranslatedPage):
     def sign_for(self, symptom):
         """This side effect's row for one of its signs (its raised tier, its note in
         the active language), or None. Reads the prefetched `sign_notes`."""
-        for row in self.sign_notes.all():
-            if row.symptom_id == symptom.pk:
-                return row
-        return None
+        return self._signs_by_symptom.get(symptom.pk)
+
+    @cached_property
+    def _signs_by_symptom(self) -> dict:
+        return {row.symptom_id: row for row in self.sign_notes.all()}
 
 
 class SideEffectSign(models.Model):

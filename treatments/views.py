@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search, structured_data
+from .cache import per_content_version
 from .content import KEY_PATTERN
 from .context_processors import live_service
 from .models import (
@@ -54,7 +55,9 @@ class TranslatedObjectMixin:
     switcher and hreflang links."""
 
     def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
+        return self.find_object(self.get_queryset() if queryset is None else queryset)
+
+    def find_object(self, queryset):
         # A page whose translation is missing answers to the French slug too (with_slug):
         # an object whose own slug is this one comes first.
         own_slug = F(f"slug_{get_language()}")
@@ -76,11 +79,41 @@ class TranslatedObjectMixin:
         return context
 
 
-def triage_signs(owner=""):
-    """The warning signs of a page (or of its rows' side effects) from the triage
-    table, most urgent first, with their treatment contexts: two queries."""
-    signs = Symptom.objects.by_urgency().prefetch_related("contexts")
-    return Prefetch(f"{owner}__signs" if owner else "signs", queryset=signs)
+def _triage_table(symptoms):
+    return list(symptoms.by_urgency().prefetch_related("contexts", "sources"))
+
+
+@per_content_version
+def _published_triage_table():
+    return _triage_table(Symptom.objects.published())
+
+
+def triage_table(live: bool, request=None) -> list:
+    """The triage table, most urgent first, with its treatment contexts and sources:
+    the published one read once per content version in each process (as the glossary
+    is), the working one for a staff preview. A page takes its warning signs from it
+    (set_warning_signs) rather than reading dozens of symptoms again."""
+    if live:
+        return _published_triage_table(request=request)
+    return _triage_table(Symptom.objects.working())
+
+
+# A treatment's own signs: their ids only, the symptoms come from the table.
+SIGN_IDS = Prefetch("signs", queryset=Symptom.objects.only("pk"))
+
+
+def set_warning_signs(pages, request=None):
+    """`warning_signs` of each page (a treatment, with its prefetched `signs`, or a side
+    effect, with its prefetched `sign_notes`): its entries of the triage table, most
+    urgent first."""
+    table = None
+    for page in pages:
+        table = table or triage_table(page.is_live, request)
+        if isinstance(page, SideEffect):
+            ids = {row.symptom_id for row in page.sign_notes.all()}
+        else:
+            ids = {symptom.pk for symptom in page.signs.all()}
+        page.warning_signs = [symptom for symptom in table if symptom.pk in ids]
 
 
 def therapies_by_family(therapies):
@@ -160,13 +193,9 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
         )
 
 
-class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
-    """The side-effects guide of a treatment: its warning signs first, then
-    every side effect grouped by when it happens, the most urgent first in
-    each group. `?when=<timing>` narrows it to one group."""
-
-    template_name = "treatments/therapy_side_effects.html"
-    context_object_name = "therapy"
+class TherapySignsMixin:
+    """A treatment's guide and sheet: its side effects, and the warning signs of each
+    and of the treatment (`warning_signs`, from the triage table), with their notes."""
 
     def get_queryset(self, version=published):
         rows = version(TherapySideEffect).select_related("side_effect")
@@ -176,11 +205,25 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
             .prefetch_related(
                 "sources",
                 Prefetch("side_effects", rows),
-                triage_signs(),
-                triage_signs("side_effects__side_effect"),
+                SIGN_IDS,
                 "side_effects__side_effect__sign_notes",  # each sign's note for the side effect
             )
         )
+
+    def get_object(self, queryset=None):
+        therapy = super().get_object(queryset)
+        effects = [row.side_effect for row in therapy.side_effects.all()]
+        set_warning_signs([therapy, *effects], self.request)
+        return therapy
+
+
+class TherapySideEffectsView(TherapySignsMixin, TranslatedObjectMixin, DetailView):
+    """The side-effects guide of a treatment: its warning signs first, then
+    every side effect grouped by when it happens, the most urgent first in
+    each group. `?when=<timing>` narrows it to one group."""
+
+    template_name = "treatments/therapy_side_effects.html"
+    context_object_name = "therapy"
 
     # The query parameters a page reads, each with the function that gives its canonical
     # value (None: as if absent). The page cache keys on these alone (cache.py).
@@ -213,7 +256,7 @@ class TherapySideEffectsView(TranslatedObjectMixin, DetailView):
         )
 
 
-class TherapySheetView(TranslatedObjectMixin, DetailView):
+class TherapySheetView(TherapySignsMixin, TranslatedObjectMixin, DetailView):
     """A treatment's one-page sheet, for the fridge door: the signs that mean calling,
     from the triage table (its own warning signs, then those of its side effects, with
     its contexts), most urgent first; whom to call; what to have at hand. It prints on
@@ -221,15 +264,14 @@ class TherapySheetView(TranslatedObjectMixin, DetailView):
 
     template_name = "treatments/therapy_sheet.html"
     context_object_name = "therapy"
-    get_queryset = TherapySideEffectsView.get_queryset
     # The tiers a sheet lists: "mention it at the next visit" is the guide's.
     TIERS = (Action.EMERGENCY, Action.CALL_NOW, Action.CALL_TODAY)
 
     def get_context_data(self, **kwargs):
         therapy = self.object
-        theirs = [s for row in therapy.side_effects.all() for s in row.side_effect.signs.all()]
+        theirs = [s for row in therapy.side_effects.all() for s in row.side_effect.warning_signs]
         signs = {}  # each symptom once: the treatment's own signs first, then its side effects'
-        for symptom in [*therapy.signs.all(), *sorted(theirs, key=lambda s: (s.order, s.key))]:
+        for symptom in [*therapy.warning_signs, *sorted(theirs, key=lambda s: (s.order, s.key))]:
             signs.setdefault(symptom.key, (symptom, symptom.for_therapy(therapy.key)))
         ranked = list(signs.values())
         groups = [
@@ -259,10 +301,13 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
         return (
             version(SideEffect)
             .select_related(REVIEWER)
-            .prefetch_related(
-                "sources", Prefetch("therapies", queryset=rows), triage_signs(), "sign_notes"
-            )
+            .prefetch_related("sources", Prefetch("therapies", queryset=rows), "sign_notes")
         )
+
+    def get_object(self, queryset=None):
+        side_effect = super().get_object(queryset)
+        set_warning_signs([side_effect], self.request)
+        return side_effect
 
     def get_context_data(self, **kwargs):
         side_effect = self.object
@@ -375,9 +420,7 @@ class WhatToDoView(TemplateView):
     query_parameters = {"symptom": _key_or_none, "treatment": _key_or_none}
 
     def get_context_data(self, **kwargs):
-        symptoms = list(
-            Symptom.objects.published().by_urgency().prefetch_related("contexts", "sources")
-        )
+        symptoms = triage_table(live=True, request=self.request)
         therapies = list(Therapy.objects.published().only("key", "name", "slug", "order"))
         wanted = self.query_parameters["symptom"](self.request.GET.get("symptom"))
         symptom = next((item for item in symptoms if item.key == wanted), None)
@@ -408,8 +451,8 @@ class PreviewMixin:
     def get_queryset(self):
         return super().get_queryset(version=working)
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+    def find_object(self, queryset):
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
     def get_translated_url(self):
         match = self.request.resolver_match  # the admin's preview address

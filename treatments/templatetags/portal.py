@@ -1,3 +1,4 @@
+import functools
 import re
 from html import unescape
 
@@ -76,8 +77,15 @@ def application_url(name):
 def typography(text, language=None):
     """French non-breaking spaces for plain text shown in a French page."""
     if (language or get_language()) == "fr" and text:
-        return french_typography(str(text))
+        text = str(text)
+        return _short_typography(text) if len(text) <= SHORT_TEXT else french_typography(text)
     return text
+
+
+# Names, thresholds and notes come back on page after page (a sign in every row of a
+# guide): the typography of texts this short is kept, a few MB at most.
+SHORT_TEXT = 1000
+_short_typography = functools.lru_cache(maxsize=4096)(french_typography)
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
@@ -98,14 +106,26 @@ def published_glossary(language):
     return tuple(GlossaryTerm.objects.for_linking(language))
 
 
+@per_content_version
+def _with_published_glossary(html, language):
+    """An article's HTML linked to the glossary: once per content version, as the
+    glossary itself (a linked body is a few tens of kB; a process keeps one per page)."""
+    return link_glossary_terms(html, published_glossary(language))
+
+
 @register.simple_tag(takes_context=True)
 def with_glossary(context, html):
     """A page's article HTML with the first use of each published glossary
     term explained. Linked when the page is rendered, never stored: a changed
     definition shows at the next request, a withdrawn term is linked nowhere.
-    The glossary is read once per content version and language, in each process."""
+    The glossary is read, and a published page linked, once per content version
+    and language, in each process (a staff preview is linked each time)."""
     language = get_language()
-    html = link_glossary_terms(html, published_glossary(language, request=context["request"]))
+    request = context["request"]
+    if context.get("preview"):
+        html = link_glossary_terms(html, published_glossary(language, request=request))
+    else:
+        html = _with_published_glossary(html, language, request=request)
     if has_figures(html):
         html = place_figures(html, _page_figures(context, language))
     return mark_safe(html)  # noqa: S308 — sanitised HTML and escaped figure markup
