@@ -27,8 +27,7 @@ from ..models import (
     TherapySideEffect,
     TreatmentStep,
 )
-from .document import SERVICE_KEY
-from .exporter import EXPORTERS
+from .exporter import export_object
 from .formats import FORMATS
 from .reader import Content
 
@@ -156,8 +155,8 @@ class ContentWriter:
         with transaction.atomic(), override(SOURCE_LANGUAGE):
             content = self.content
             sources = {
-                key: self.write_object(Source, key, values, {})
-                for key, values in content.sources.items()
+                key: self.write_object(Source, key, item["fields"], {})
+                for key, item in content.sources.items()
             }
             self.write_figures(sources)
             for key, item in content.glossary.items():
@@ -196,8 +195,8 @@ class ContentWriter:
                     self.write_object(model, key, item["fields"], relations)
             for (language, key), values in content.synonyms.items():
                 self.write_object(SynonymGroup, f"{language}/{key}", values, {})
-            if content.service:
-                self.write_object(CareService, SERVICE_KEY, content.service, {})
+            for key, item in content.service.items():
+                self.write_object(CareService, key, item["fields"], {})
             if self.conflicts and not self.force:
                 transaction.set_rollback(True)
                 raise ContentConflicts(self.conflicts)
@@ -277,7 +276,7 @@ class ContentWriter:
             Disease: self.content.diseases, Article: self.content.articles,
             Symptom: self.content.symptoms,
             SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
-            CareService: {SERVICE_KEY} if self.content.service else set(),
+            CareService: self.content.service,
             Figure: self.content.figures,
         }  # fmt: skip
         for model, keys in given.items():
@@ -320,9 +319,7 @@ def object_fingerprint(working) -> str:
     if isinstance(working, SynonymGroup):
         text = f"{working.language}\n{working.terms}"
     else:
-        text = "\n".join(
-            f"{path}\n{body}" for path, body in sorted(EXPORTERS[type(working)](working).items())
-        )
+        text = "\n".join(f"{path}\n{body}" for path, body in sorted(export_object(working).items()))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
