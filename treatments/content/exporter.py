@@ -46,7 +46,7 @@ def export_object(obj) -> dict:
         if kind.suffix == ".yaml":
             files[kind.language_path(obj.key, language)] = _yaml(data)
         else:
-            body = kind.body.export(obj, language) or ""
+            body = (kind.body.export(obj, language) if kind.body else "") or ""
             files[kind.language_path(obj.key, language)] = _front_matter(data, body)
     return {**files, **extra.get("files", {})}
 
@@ -60,7 +60,7 @@ def _values(obj, fields, language, extra) -> dict:
             values[field.name] = field.export(obj, language)
         else:
             values[field] = extra[language].get(field)
-    return {name: value for name, value in values.items() if value not in (None, "", [], {})}
+    return _compact(values)
 
 
 def _language_values(obj, names, language):
@@ -68,6 +68,7 @@ def _language_values(obj, names, language):
 
 
 def _compact(data: dict) -> dict:
+    """Fields left out when empty, as in hand-written files."""
     return {name: value for name, value in data.items() if value not in (None, "", [], {})}
 
 

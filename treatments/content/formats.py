@@ -1,10 +1,14 @@
 """Each kind's file format, declared once (content/README.md describes them for
 people): its folder in content/, the YAML file of its language-neutral fields,
 and the front-matter fields of each language's file, in the order files write
-them, each with its type. The reader reads and checks these fields and no other
-(reader.py); the exporter writes them back (exporter.py). Lengths are the
-models' own (limits.py). A name without a type is read and written by its
-kind's own code (a treatment's steps, a symptom's contexts)."""
+them, each with its type. The reader reads and checks these fields and no other,
+the writer sets them and their links, the exporter writes them back. Lengths are
+the models' own (limits.py). A name without a type is a field its kind's own code
+reads, writes and exports (READ_EXTRA, WRITE_EXTRA, EXPORT_EXTRA: a treatment's
+steps, a symptom's contexts, a figure's images).
+
+A new kind shaped like the disease pages is one more FileFormat here, placed
+after the kinds its keys name."""
 
 from dataclasses import dataclass
 from pathlib import Path

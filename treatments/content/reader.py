@@ -510,10 +510,10 @@ class ContentReader:
                 for key, item in self.known(model).items():
                     slug = item["fields"].get(f"slug_{language}")
                     if slug in seen:
-                        message = f"the {kind.noun}s '{seen[slug]}' and '{key}' share the slug"
-                        message += f" '{slug}'"
-                        where = Problem(Path(self.root.name), None, f"slug ({language})", message)
-                        self.problems.append(where)
+                        pair = f"'{seen[slug]}' and '{key}'"
+                        message = f"the {kind.noun}s {pair} share the slug '{slug}'"
+                        field = f"slug ({language})"
+                        self.problems.append(Problem(Path(self.root.name), None, field, message))
                     seen[slug] = key
 
 
