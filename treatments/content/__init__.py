@@ -1,5 +1,9 @@
 """Reading, checking and writing the content files of content/ (see content/README.md).
 
+Each kind's files are declared once, with their fields' types, in formats.py;
+the reader, the writer and the exporter are driven by those declarations (a kind
+shaped like the disease pages needs no code of its own in them).
+
 `read_content(root)` reads and checks every file and returns the whole
 content, or raises ContentErrors listing every problem with its file, line and
 field (document.py, reader.py). `write_content(content)` then writes it in one

@@ -6,21 +6,8 @@ from pathlib import Path
 import yaml
 
 from .. import figures
-from ..models import (
-    LANGUAGE_CODES,
-    Article,
-    CareService,
-    Disease,
-    Figure,
-    GlossaryTerm,
-    SideEffect,
-    Source,
-    Status,
-    Symptom,
-    SynonymGroup,
-    Therapy,
-)
-from .formats import CONTEXT_TEXTS, EXPORTED_FOLDERS, FORMATS, ROW_TEXTS, STEP_TEXTS
+from ..models import LANGUAGE_CODES, Figure, SideEffect, Symptom, SynonymGroup, Therapy
+from .formats import CONTEXT_TEXTS, EXPORTED_FOLDERS, FORMATS, ROW_TEXTS, STEP_TEXTS, Field, Keys
 
 
 class _Dumper(yaml.SafeDumper):
@@ -46,188 +33,127 @@ def _front_matter(data: dict, body: str) -> str:
     return f"---\n{_yaml(data)}---\n" + (f"{body}\n" if body else "")
 
 
-def _compact(data: dict) -> dict:
-    """Optional fields left out when empty, as in hand-written files."""
-    return {name: value for name, value in data.items() if value not in (None, "", [], {})}
+def export_object(obj) -> dict:
+    """One object's files, as formats.py declares them: {path: text (or bytes)}."""
+    kind = FORMATS[type(obj)]
+    extra = EXPORT_EXTRA[type(obj)][0](obj) if type(obj) in EXPORT_EXTRA else {}
+    files = {}
+    meta = _values(obj, kind.meta, None, extra)
+    if meta or not kind.meta_optional:
+        files[kind.meta_path(obj.key)] = _yaml(meta)
+    for language in kind.languages:
+        data = _values(obj, kind.texts, language, extra)
+        if kind.suffix == ".yaml":
+            files[kind.language_path(obj.key, language)] = _yaml(data)
+        else:
+            body = (kind.body.export(obj, language) if kind.body else "") or ""
+            files[kind.language_path(obj.key, language)] = _front_matter(data, body)
+    return {**files, **extra.get("files", {})}
 
 
-def _status(page) -> dict:
-    """`status: draft` for what is not online; nothing for what is (the default)."""
-    return {} if page.live_version_id else {"status": Status.DRAFT.value}
+def _values(obj, fields, language, extra) -> dict:
+    """The fields' values in the file's order; those left empty are left out, as
+    in hand-written files. A field named without a type comes from EXPORT_EXTRA."""
+    values = {}
+    for field in fields:
+        if isinstance(field, Field):
+            values[field.name] = field.export(obj, language)
+        else:
+            values[field] = extra[language].get(field)
+    return _compact(values)
 
 
 def _language_values(obj, names, language):
     return {name: getattr(obj, f"{name}_{language}") or "" for name in names}
 
 
-def _export_source(source) -> dict:
-    data = {name: getattr(source, name) for name in FORMATS[Source].meta}
-    return {Path("sources", f"{source.key}.yaml"): _yaml({**_compact(data), **_status(source)})}
+def _compact(data: dict) -> dict:
+    """Fields left out when empty, as in hand-written files."""
+    return {name: value for name, value in data.items() if value not in (None, "", [], {})}
 
 
-def _export_glossary_term(term) -> dict:
-    files = {}
-    for language in LANGUAGE_CODES:
-        aliases = (getattr(term, f"aliases_{language}") or "").splitlines()
-        data = _compact(
-            {
-                "term": getattr(term, f"name_{language}"),
-                "slug": getattr(term, f"slug_{language}"),
-                "aliases": aliases,
-            }
-        )
-        body = getattr(term, f"definition_{language}")
-        files[Path("glossary", term.key, f"{language}.md")] = _front_matter(data, body)
-    if _status(term):
-        files[Path("glossary", term.key, "term.yaml")] = _yaml(_status(term))
-    return files
+# --- What a kind writes besides the fields formats.py types (its rows, its images):
+# {None: the meta file's values, language: that file's values, "files": other files}.
 
 
-def _export_side_effect(effect) -> dict:
-    kind = FORMATS[SideEffect]
-    folder = Path(kind.folder, effect.key)
-    keys = sorted(source.key for source in effect.sources.all())
+def _side_effect_signs(effect) -> dict:
     rows = list(effect.sign_notes.all())  # in the file's order
-    signs = _compact(
-        {
-            "symptom": effect.symptom_key,
+    extra = {
+        None: {
             "warning_signs": [row.symptom.key for row in rows],
             "raised_tiers": {row.symptom.key: row.tier for row in rows if row.tier},
         }
-    )
-    files = {folder / kind.meta_file: _yaml({"sources": keys, **signs, **_status(effect)})}
+    }
     for language in LANGUAGE_CODES:
-        data = _language_values(effect, kind.texts, language)
         notes = {
             row.symptom.key: {"note": getattr(row, f"note_{language}")}
             for row in rows
             if getattr(row, f"note_{language}")
         }
-        if notes:
-            data["signs"] = notes
-        files[folder / f"{language}.md"] = _front_matter(data, getattr(effect, f"body_{language}"))
-    return files
+        extra[language] = {"signs": notes}
+    return extra
 
 
-def _export_therapy(therapy) -> dict:
-    kind = FORMATS[Therapy]
-    folder = Path(kind.folder, therapy.key)
+def _therapy_rows(therapy) -> dict:
     steps = list(therapy.steps.all())
     rows = list(therapy.side_effects.select_related("side_effect"))
-    meta = {
-        "family": therapy.family,
-        "order": therapy.order,
-        **_status(therapy),
-        "sources": sorted(source.key for source in therapy.sources.all()),
-        # The guide's order: the table's, most urgent first (an M2M keeps no order of its own).
-        "warning_signs": [sign.key for sign in therapy.signs.by_urgency()],
-        "steps": [{step.key: step.setting} if step.setting else step.key for step in steps],
-        "side_effects": [
-            {
-                "key": row.side_effect.key,
-                "frequency": row.frequency,
-                "onset": row.onset,
-                "action": row.action,
+    extra = {
+        None: {
+            "steps": [{step.key: step.setting} if step.setting else step.key for step in steps],
+            "side_effects": [
+                {
+                    "key": row.side_effect.key,
+                    "frequency": row.frequency,
+                    "onset": row.onset,
+                    "action": row.action,
+                }
+                for row in rows
+            ],
+        }
+    }
+    for language in LANGUAGE_CODES:
+        extra[language] = {
+            "steps": {
+                step.key: _compact(_language_values(step, STEP_TEXTS, language)) for step in steps
+            },
+            "side_effects": {
+                row.side_effect.key: _compact(_language_values(row, ROW_TEXTS, language))
+                for row in rows
+            },
+        }
+    return extra
+
+
+def _symptom_contexts(symptom) -> dict:
+    contexts = list(symptom.contexts.all())
+    extra = {None: {"contexts": [{"therapy": c.therapy_key, "tier": c.tier} for c in contexts]}}
+    for language in LANGUAGE_CODES:
+        extra[language] = {
+            "contexts": {
+                c.therapy_key: _compact(_language_values(c, CONTEXT_TEXTS, language))
+                for c in contexts
             }
-            for row in rows
-        ],
-    }
-    files = {folder / kind.meta_file: _yaml(_compact(meta))}
-    for language in LANGUAGE_CODES:
-        data = _language_values(therapy, kind.texts, language)
-        data["steps"] = {
-            step.key: _compact(_language_values(step, STEP_TEXTS, language)) for step in steps
         }
-        data["side_effects"] = {
-            row.side_effect.key: _compact(_language_values(row, ROW_TEXTS, language))
-            for row in rows
-        }
-        files[folder / f"{language}.md"] = _front_matter(
-            _compact(data), getattr(therapy, f"body_{language}")
-        )
-    return files
+    return extra
 
 
-def _export_figure(figure) -> dict:
-    kind = FORMATS[Figure]
-    folder = Path(kind.folder, figure.key)
-    meta = {
-        "licence": figure.licence,
-        "sources": sorted(source.key for source in figure.sources.all()),
-        **_status(figure),
-    }
-    files = {folder / kind.meta_file: _yaml(_compact(meta))}
+def _figure_images(figure) -> dict:
+    folder = FORMATS[Figure].path(figure.key)
+    images = {}
     for language in LANGUAGE_CODES:
-        data = _compact(_language_values(figure, kind.texts, language))
-        files[folder / f"{language}.md"] = f"---\n{_yaml(data)}---\n"
         image = getattr(figure, f"image_{language}")
         if image is not None:
-            files[folder / f"{language}.{figures.EXTENSIONS[image.content_type]}"] = bytes(
-                image.data
-            )
-    return files
+            extension = figures.EXTENSIONS[image.content_type]
+            images[folder / f"{language}.{extension}"] = bytes(image.data)
+    return {"files": images}
 
 
-def _export_linked_page(disease) -> dict:
-    """A disease or an article: a page listing the treatments it concerns."""
-    kind = FORMATS[type(disease)]
-    folder = Path(kind.folder, disease.key)
-    meta = {
-        "order": disease.order,
-        "therapies": [t.key for t in disease.therapies.order_by("order")],
-        "sources": sorted(source.key for source in disease.sources.all()),
-        **_status(disease),
-    }
-    files = {folder / kind.meta_file: _yaml(meta)}
-    for language in LANGUAGE_CODES:
-        data = _language_values(disease, kind.texts, language)
-        files[folder / f"{language}.md"] = _front_matter(data, getattr(disease, f"body_{language}"))
-    return files
-
-
-def _export_service(service) -> dict:
-    kind = FORMATS[CareService]
-    meta = {name: getattr(service, name) for name in kind.meta}
-    files = {Path(kind.folder, kind.meta_file): _yaml({**_compact(meta), **_status(service)})}
-    for language in LANGUAGE_CODES:
-        data = _compact(_language_values(service, kind.texts, language))
-        files[Path(kind.folder, f"{language}.yaml")] = _yaml(data)
-    return files
-
-
-def _export_symptom(symptom) -> dict:
-    kind = FORMATS[Symptom]
-    folder = Path(kind.folder, symptom.key)
-    contexts = list(symptom.contexts.all())
-    meta = {
-        "tier": symptom.tier,
-        "order": symptom.order,
-        "on_every_page": symptom.on_every_page or None,
-        **_status(symptom),
-        "sources": sorted(source.key for source in symptom.sources.all()),
-        "contexts": [{"therapy": c.therapy_key, "tier": c.tier} for c in contexts],
-    }
-    files = {folder / kind.meta_file: _yaml(_compact(meta))}
-    for language in LANGUAGE_CODES:
-        data = _language_values(symptom, kind.texts, language)
-        data["contexts"] = {
-            c.therapy_key: _compact(_language_values(c, CONTEXT_TEXTS, language)) for c in contexts
-        }
-        files[folder / f"{language}.md"] = _front_matter(_compact(data), "")
-    return files
-
-
-# Each kind's files (their formats: formats.py).
-EXPORTERS = {
-    Source: _export_source,
-    GlossaryTerm: _export_glossary_term,
-    SideEffect: _export_side_effect,
-    Therapy: _export_therapy,
-    Disease: _export_linked_page,
-    Article: _export_linked_page,
-    CareService: _export_service,
-    Figure: _export_figure,
-    Symptom: _export_symptom,
+# Each with the relations it reads, fetched with the objects.
+EXPORT_EXTRA = {
+    SideEffect: (_side_effect_signs, ["sign_notes__symptom"]),
+    Therapy: (_therapy_rows, ["steps"]),
+    Symptom: (_symptom_contexts, ["contexts"]),
+    Figure: (_figure_images, []),
 }
 
 
@@ -236,15 +162,11 @@ def export_content(root: Path) -> list[Path]:
     so that loading an export changes nothing. Returns the files written; files
     of objects that no longer exist are removed."""
     files: dict[Path, str] = {}
-    prefetch = {Therapy: ["sources", "signs", "steps"],
-                SideEffect: ["sources", "sign_notes__symptom"],
-                Disease: ["therapies", "sources"], Article: ["therapies", "sources"],
-                Figure: ["sources"], Symptom: ["sources", "contexts"]}  # fmt: skip
-    for model, exporter in EXPORTERS.items():
-        for obj in (
-            model.objects.working().prefetch_related(*prefetch.get(model, [])).order_by("key")
-        ):
-            files.update(exporter(obj))
+    for model, kind in FORMATS.items():
+        prefetch = [f.relation for f in kind.meta if isinstance(f, Keys)]
+        prefetch += EXPORT_EXTRA.get(model, (None, []))[1]
+        for obj in model.objects.working().prefetch_related(*prefetch).order_by("key"):
+            files.update(export_object(obj))
     for language in LANGUAGE_CODES:
         groups = SynonymGroup.objects.working().filter(language=language).order_by("key")
         files[Path("synonyms", f"{language}.yaml")] = _yaml(

@@ -1,38 +1,26 @@
 """Reading and checking the whole of content/: `read_content(root)` returns the
 content, or raises ContentErrors listing every problem (root causes first)."""
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.urls import resolve
 from django.utils.text import slugify
 from django.utils.translation import override
 
 from .. import figures
 from ..content_yaml import shown
-from ..limits import (
-    max_length,
-    too_long,
-)
+from ..limits import max_length, too_long
 from ..models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
     Action,
     Article,
-    CareService,
-    Disease,
-    Family,
     Figure,
     Frequency,
-    GlossaryTerm,
     Onset,
     Setting,
     SideEffect,
     SideEffectSign,
-    Source,
-    Status,
     Symptom,
     SymptomContext,
     SynonymGroup,
@@ -40,9 +28,8 @@ from ..models import (
     TherapySideEffect,
     TreatmentStep,
     raises_or_keeps,
-    validate_phone,
 )
-from .document import KEY_PATTERN, ContentErrors, Document, Problem, unreadable
+from .document import KEY_PATTERN, SERVICE_KEY, ContentErrors, Document, Problem, unreadable
 from .formats import (
     CONTEXT_META,
     CONTEXT_TEXTS,
@@ -51,25 +38,19 @@ from .formats import (
     ROW_TEXTS,
     SIDE_EFFECT_SIGN_TEXTS,
     STEP_TEXTS,
+    Field,
+    Slug,
 )
 
 
-@dataclass
 class Content:
-    sources: dict = field(default_factory=dict)  # key -> fields
-    glossary: dict = field(default_factory=dict)  # key -> {"fields"}
-    side_effects: dict = field(default_factory=dict)  # key -> {"fields":…, "sources":[…]}
-    therapies: dict = field(default_factory=dict)  # key -> {"fields", "sources", "steps", …}
-    diseases: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
-    articles: dict = field(default_factory=dict)  # key -> {"fields", "sources", "therapies"}
-    synonyms: dict = field(default_factory=dict)  # (language, key) -> {"terms": "..."}
-    service: dict = field(default_factory=dict)  # the fields of the contact details, or {}
-    figures: dict = field(default_factory=dict)  # key -> {"fields", "sources", "images"}
-    symptoms: dict = field(default_factory=dict)  # key -> {"fields", "sources", "contexts"}
+    """The content read: for each kind, its FileFormat's `name` (content.therapies)
+    holds key -> {"fields": {...}, and each relation's keys and rows}."""
 
-
-def _localized(values: dict, language: str) -> dict:
-    return {f"{name}_{language}": value for name, value in values.items()}
+    def __init__(self):
+        for kind in FORMATS.values():
+            setattr(self, kind.name, {})
+        self.synonyms = {}  # (language, key) -> {"terms": "..."}
 
 
 class ContentReader:
@@ -81,9 +62,9 @@ class ContentReader:
         # (document, field, treatment key) of each symptom context, checked once treatments are read
         self.context_therapies = []
 
-    def folder(self, model) -> Path:
-        """The folder of a kind of content (formats.py)."""
-        return self.root / FORMATS[model].folder
+    def known(self, model) -> dict:
+        """The objects of a kind read so far (all of them: formats.py orders the kinds)."""
+        return getattr(self.content, FORMATS[model].name)
 
     def display(self, path: Path) -> Path:
         try:
@@ -103,21 +84,76 @@ class ContentReader:
     def read(self) -> Content:
         if not self.root.is_dir():
             raise ContentErrors([Problem(self.root, None, None, "no such content folder")])
-        self.read_sources()
-        self.read_figures()
-        self.read_glossary()
-        self.read_symptoms()
-        self.read_side_effects()
-        self.read_therapies()
+        for model in FORMATS:
+            self.read_kind(model)
+            if model is Figure:  # Markdown may place the figures read, and those with problems
+                self.known_figures = {*self.content.figures, *self.unread.get("figure", ())}
         self.check_context_therapies()
-        self.read_diseases()
-        self.read_articles()
+        self.check_article_addresses()
         self.read_synonyms()
-        self.read_service()
         self.check_unique_slugs()
         if self.problems:
             raise ContentErrors(self.problems)
         return self.content
+
+    def read_kind(self, model):
+        """Every object of one kind, as formats.py declares its files."""
+        kind = FORMATS[model]
+        folder = self.root / kind.folder
+        if kind.optional and not folder.is_dir():
+            return
+        if kind.single:
+            entries = [(SERVICE_KEY, folder)]
+        else:
+            entries = self.keyed_entries(folder, model, directories=bool(kind.meta_file))
+        objects = self.known(model)
+        for key, _path in entries:
+            if (item := self.read_object(model, key)) is not None:
+                objects[key] = item
+        self.note_unread(kind.noun, entries, objects)
+
+    def read_object(self, model, key):
+        """One object, {"fields": {...}, relation: [keys]...}, or None when its files
+        have problems (listed)."""
+        kind = FORMATS[model]
+        if kind.meta_file:
+            names = {kind.language_path(key, language).name for language in kind.languages}
+            expected = {kind.meta_file, *names, *kind.other_files}
+            self.check_folder_files(self.root / kind.path(key), expected)
+        meta_path, meta = self.root / kind.meta_path(key), None
+        if meta_path.is_file():
+            meta = self.document(meta_path, model)
+            if not meta.ok:
+                return None
+            meta.check_fields(kind.meta_fields)
+        elif not kind.meta_optional:
+            self.missing(meta_path)
+            return None
+        item = {"fields": {}}
+        self.read_fields(meta, kind.meta, item)
+        documents = {}
+        for language in kind.languages:
+            path = self.root / kind.language_path(key, language)
+            if not path.is_file():
+                self.missing(path, f"the {language} translation is missing")
+                continue
+            doc = documents[language] = self.document(path, model)
+            if doc.ok:
+                doc.check_fields(kind.language_fields)
+                self.read_fields(doc, (*kind.texts, kind.body), item, language)
+        extra = READ_EXTRA.get(model)
+        ok = extra(self, key, meta, documents, item) if extra else True
+        if ok and (meta is None or meta.ok) and self.complete(documents, kind):
+            return item
+        return None
+
+    def read_fields(self, doc, fields, item, language=None):
+        for field in fields:
+            if isinstance(field, Field):  # the others: the kind's own code (READ_EXTRA)
+                field.store(item, field.read(doc, self, language), language)
+
+    def complete(self, documents, kind) -> bool:
+        return len(documents) == len(kind.languages) and all(d.ok for d in documents.values())
 
     def keyed_entries(self, folder: Path, model, *, directories: bool):
         """(key, path) for each file (or folder) of `folder`, checking the key
@@ -154,100 +190,27 @@ class ContentReader:
     def key_list(self, doc, name, known, what):
         return doc.key_list(name, known, what, broken=self.unread.get(what, ()))
 
-    def language_documents(self, folder: Path, model):
-        documents = {}
+    # --- What a kind reads besides its declared fields (READ_EXTRA) ---
+
+    def read_figure_images(self, key, meta, documents, figure) -> bool:
+        """figures/<key>/<language>.<ext>: the image of each language (French at least)."""
+        folder = self.root / FORMATS[Figure].path(key)
+        figure["images"] = {}
+        ok = True
         for language in LANGUAGE_CODES:
-            path = folder / f"{language}.md"
-            if path.is_file():
-                documents[language] = self.document(path, model)
-            else:
-                self.missing(path, f"the {language} translation is missing")
-        return documents
-
-    # sources/<key>.yaml
-    def read_sources(self):
-        url_validator = URLValidator(schemes=["http", "https"])
-        entries = self.keyed_entries(self.folder(Source), Source, directories=False)
-        for key, path in entries:
-            doc = self.document(path, Source)
-            if not doc.ok:
-                continue
-            doc.check_fields(FORMATS[Source].meta_fields)
-            values = {
-                **self.read_review(doc),
-                "title": doc.text("title"),
-                "publisher": doc.text("publisher"),
-                "url": doc.text("url"),
-                "year": doc.integer("year", required=False, minimum=1900, maximum=2100),
-                "language": doc.text("language"),
-            }
-            if values["language"] and values["language"] not in LANGUAGE_CODES:
-                doc.problem("language", f"must be one of: {', '.join(LANGUAGE_CODES)}")
-            if values["url"]:
-                try:
-                    url_validator(values["url"])
-                except ValidationError:
-                    doc.problem("url", f"'{shown(values['url'])}' is not an http(s) address")
-            if doc.ok:
-                self.content.sources[key] = values
-        self.note_unread("source", entries, self.content.sources)
-
-    # figures/<key>/{figure.yaml, fr.md, en.md, fr.<ext>, en.<ext>}
-    def read_figures(self):
-        folder = self.folder(Figure)
-        if not folder.is_dir():  # optional: a site may have no figure
-            self.known_figures = set()
-            return
-        entries = self.keyed_entries(folder, Figure, directories=True)
-        extensions = sorted(figures.TYPES)
-        for key, path in entries:
-            images = {f"{language}.{ext}" for language in LANGUAGE_CODES for ext in extensions}
-            self.check_folder_files(
-                path, {FORMATS[Figure].meta_file, *self.language_files(), *images}
-            )
-            meta_path = path / FORMATS[Figure].meta_file
-            if not meta_path.is_file():
-                self.missing(meta_path)
-                continue
-            meta = self.document(meta_path, Figure)
-            meta.check_fields(FORMATS[Figure].meta_fields)
-            figure = {
-                "fields": {"licence": meta.text("licence"), **self.read_review(meta)},
-                "sources": self.key_list(meta, "sources", self.content.sources, "source"),
-                "images": {},
-            }
-            documents = self.language_documents(path, Figure)
-            for language, doc in documents.items():
-                if not doc.ok:
-                    continue
-                doc.check_fields(FORMATS[Figure].language_fields)
-                values = {
-                    "alt": doc.text("alt"),
-                    "caption": doc.text("caption"),
-                    "credit": doc.text("credit", required=language == SOURCE_LANGUAGE),
-                }
-                if doc.body.strip():
-                    doc.problem(None, "a figure's file has front matter only, no text after it")
-                figure["fields"].update(_localized(values, language))
-            ok = meta.ok and self.complete(documents)
-            for language in LANGUAGE_CODES:
-                found = [path / f"{language}.{ext}" for ext in extensions]
-                found = [image for image in found if image.is_file()]
-                if len(found) > 1:
-                    self.missing(found[1], f"two {language} images: keep one")
-                    ok = False
-                elif not found and language == SOURCE_LANGUAGE:
-                    self.missing(path / f"{language}.svg", "the image is missing (.svg, .png…)")
-                    ok = False
-                elif found:
-                    image = self.read_image(found[0])
-                    ok = ok and image is not None
-                    figure["images"][language] = image
-            if ok:
-                self.content.figures[key] = figure
-        self.note_unread("figure", entries, self.content.figures)
-        # Markdown may place the figures read, and those whose own problems are listed.
-        self.known_figures = {*self.content.figures, *self.unread["figure"]}
+            found = [folder / f"{language}.{ext}" for ext in sorted(figures.TYPES)]
+            found = [image for image in found if image.is_file()]
+            if len(found) > 1:
+                self.missing(found[1], f"two {language} images: keep one")
+                ok = False
+            elif not found and language == SOURCE_LANGUAGE:
+                self.missing(folder / f"{language}.svg", "the image is missing (.svg, .png…)")
+                ok = False
+            elif found:
+                image = self.read_image(found[0])
+                ok = ok and image is not None
+                figure["images"][language] = image
+        return ok
 
     def read_image(self, path: Path):
         """The image checked and ready to store (figures.prepare), or None."""
@@ -262,57 +225,24 @@ class ContentReader:
             self.missing(path, f"cannot be read ({error.strerror})")
         return None
 
-    # side-effects/<key>/{side-effect.yaml, fr.md, en.md}
-    def read_side_effects(self):
-        entries = self.keyed_entries(self.folder(SideEffect), SideEffect, directories=True)
-        for key, folder in entries:
-            self.check_folder_files(folder, {FORMATS[SideEffect].meta_file, *self.language_files()})
-            meta_path = folder / FORMATS[SideEffect].meta_file
-            if not meta_path.is_file():
-                self.missing(meta_path)
-                continue
-            meta = self.document(meta_path, SideEffect)
-            meta.check_fields(FORMATS[SideEffect].meta_fields)
-            sources = self.key_list(meta, "sources", self.content.sources, "source")
-            # The file's order is kept; each sign's note (per language) is read below.
-            signs = {
-                key: {"order": order, "tier": "", **{f"note_{lang}": "" for lang in LANGUAGE_CODES}}
-                for order, key in enumerate(
-                    self.key_list(meta, "warning_signs", self.content.symptoms, "symptom")
-                )
-            }
-            self.read_raised_tiers(meta, signs)
-            symptom = meta.text("symptom", required=False, field="symptom_key")
-            if symptom and symptom not in self.content.symptoms:
-                meta.problem("symptom", f"'{shown(symptom)}' is not a known symptom")
-                symptom = ""
-            fields = {"symptom_key": symptom}
-            documents = self.language_documents(folder, SideEffect)
-            for language, doc in documents.items():
-                if not doc.ok:
-                    continue
-                names = set(FORMATS[SideEffect].texts)
-                doc.check_fields(FORMATS[SideEffect].language_fields)
-                values = {name: doc.text(name) for name in names - {"slug", "key_points"}}
-                values["slug"] = doc.key("slug")
-                values["key_points"] = doc.key_points()
-                values["body"] = doc.markdown_body()
-                fields.update(_localized(values, language))
+    def read_side_effect_signs(self, key, meta, documents, effect) -> bool:
+        """side-effect.yaml's `warning_signs` (the file's order is kept) and
+        `raised_tiers`, and each sign's note in each language's `signs`."""
+        signs = effect["signs"] = {
+            sign: {"order": order, "tier": "", **{f"note_{lang}": "" for lang in LANGUAGE_CODES}}
+            for order, sign in enumerate(
+                self.key_list(meta, "warning_signs", self.content.symptoms, "symptom")
+            )
+        }
+        self.read_raised_tiers(meta, signs)
+        for language, doc in documents.items():
+            if doc.ok:
                 self.read_keyed_texts(
                     doc, "signs", signs, language, dict.fromkeys(SIDE_EFFECT_SIGN_TEXTS, False),
                     SideEffectSign, meta.ok,
                     listed_in="side-effect.yaml's warning_signs", every_key=False,
                 )  # fmt: skip
-            if (
-                meta.ok
-                and len(documents) == len(LANGUAGE_CODES)
-                and all(doc.ok for doc in documents.values())
-            ):
-                fields.update(self.read_review(meta))
-                self.content.side_effects[key] = {
-                    "fields": fields, "sources": sources, "signs": signs,
-                }  # fmt: skip
-        self.note_unread("side effect", entries, self.content.side_effects)
+        return True
 
     def read_raised_tiers(self, meta, signs):
         """side-effect.yaml's `raised_tiers: {symptom key: tier}`: the signs this side
@@ -334,56 +264,21 @@ class ContentReader:
             elif tier:
                 signs[key]["tier"] = tier
 
-    # symptoms/<key>/{symptom.yaml, fr.md, en.md}: the triage table
-    def read_symptoms(self):
-        entries = self.keyed_entries(self.folder(Symptom), Symptom, directories=True)
-        for key, folder in entries:
-            self.check_folder_files(folder, {FORMATS[Symptom].meta_file, *self.language_files()})
-            meta_path = folder / FORMATS[Symptom].meta_file
-            if not meta_path.is_file():
-                self.missing(meta_path)
-                continue
-            meta = self.document(meta_path, Symptom)
-            if not meta.ok:
-                continue
-            meta.check_fields(FORMATS[Symptom].meta_fields)
-            tier = meta.choice("tier", Action)
-            sources = self.key_list(meta, "sources", self.content.sources, "source")
-            if not meta.data.get("sources"):
-                meta.problem("sources", "at least one source must set this tier")
-            symptom = {
-                "fields": {
-                    "tier": tier,
-                    "order": meta.integer("order"),
-                    "on_every_page": meta.flag("on_every_page"),
-                    **self.read_review(meta),
-                },
-                "sources": sources,
-                "contexts": self.read_symptom_contexts(meta, tier),
-            }
-            documents = self.language_documents(folder, Symptom)
-            for language, doc in documents.items():
-                if not doc.ok:
-                    continue
-                doc.check_fields(FORMATS[Symptom].language_fields)
-                if doc.body.strip():
-                    doc.problem(None, "front matter only: no text after ---", doc.body_line)
-                values = {
-                    "name": doc.text("name"),
-                    "threshold": doc.text("threshold", required=False),
-                    "what_to_do": doc.text("what_to_do"),
-                }
-                symptom["fields"].update(_localized(values, language))
+    def read_symptom_contexts(self, key, meta, documents, symptom) -> bool:
+        """symptom.yaml's `contexts` (the treatments that raise its tier), and their
+        notes in each language: the triage table."""
+        if not meta.data.get("sources"):
+            meta.problem("sources", "at least one source must set this tier")
+        contexts = symptom["contexts"] = self.read_context_rows(meta, symptom["fields"]["tier"])
+        for language, doc in documents.items():
+            if doc.ok:
                 self.read_keyed_texts(
-                    doc, "contexts", symptom["contexts"], language,
-                    dict.fromkeys(CONTEXT_TEXTS, True), SymptomContext, meta.ok,
-                    listed_in="symptom.yaml",
+                    doc, "contexts", contexts, language, dict.fromkeys(CONTEXT_TEXTS, True),
+                    SymptomContext, meta.ok, listed_in="symptom.yaml",
                 )  # fmt: skip
-            if meta.ok and self.complete(documents):
-                self.content.symptoms[key] = symptom
-        self.note_unread("symptom", entries, self.content.symptoms)
+        return True
 
-    def read_symptom_contexts(self, meta, tier) -> dict:
+    def read_context_rows(self, meta, tier) -> dict:
         """The treatments that raise this symptom's tier: {treatment key: values}."""
         rows = meta.data.get("contexts") or []
         if not isinstance(rows, list):
@@ -419,98 +314,17 @@ class ContentReader:
             elif therapy not in self.content.therapies:
                 meta.problem(path, f"'{shown(therapy)}' is not a known treatment")
 
-    # glossary/<key>/{fr.md, en.md}
-    def read_glossary(self):
-        for key, folder in self.keyed_entries(
-            self.folder(GlossaryTerm), GlossaryTerm, directories=True
-        ):
-            self.check_folder_files(
-                folder, {FORMATS[GlossaryTerm].meta_file, *self.language_files()}
-            )
-            documents = self.language_documents(folder, GlossaryTerm)
-            fields = {}
-            meta_path = (
-                folder / FORMATS[GlossaryTerm].meta_file
-            )  # optional: only when not simply published
-            if meta_path.is_file():
-                meta = self.document(meta_path, GlossaryTerm)
-                meta.check_fields(FORMATS[GlossaryTerm].meta_fields)
-                fields.update(self.read_review(meta))
-            else:
-                fields.update(self.read_review(None))
-            for language, doc in documents.items():
-                if not doc.ok:
-                    continue
-                doc.check_fields(FORMATS[GlossaryTerm].language_fields)
-                aliases = doc.data.get("aliases") or []
-                if not isinstance(aliases, list) or not all(
-                    isinstance(alias, str) and alias.strip() for alias in aliases
-                ):
-                    doc.problem("aliases", "must be a list of words, e.g. [GVH, GvHD]")
-                    aliases = []
-                aliases = "\n".join(alias.strip() for alias in aliases)
-                values = {
-                    "name": doc.text("term", field="name"),
-                    "slug": doc.key("slug"),
-                    "aliases": aliases if doc.fits("aliases", aliases, None, "aliases") else "",
-                    "definition": doc.markdown_body("definition"),
-                }
-                fields.update(_localized(values, language))
-            if self.complete(documents):
-                self.content.glossary[key] = {"fields": fields}
-
-    # diseases/<key>/{disease.yaml, fr.md, en.md}
-    def read_diseases(self):
-        self.content.diseases = self.read_linked_pages(Disease)
-
-    # articles/<key>/{article.yaml, fr.md, en.md}
-    def read_articles(self):
-        if not (self.folder(Article)).is_dir():  # optional
-            return
-        self.content.articles = self.read_linked_pages(Article)
+    def check_article_addresses(self):
+        """An article's address is /<language>/<slug>/: it must not be another page's."""
         for key, article in self.content.articles.items():
             for language in LANGUAGE_CODES:
                 slug = article["fields"][f"slug_{language}"]
                 with override(language):
                     match = resolve(f"/{language}/{slug}/")
                 if match.url_name != "article":  # /fr/traitements/ is the treatments' list
-                    path = self.display(self.folder(Article) / key / f"{language}.md")
+                    path = self.display(self.root / FORMATS[Article].language_path(key, language))
                     message = f"'{slug}' is the address of another page of the site"
                     self.problems.append(Problem(path, None, "slug", message))
-
-    def read_linked_pages(self, model) -> dict:
-        """Pages made of a summary and a body, listing the treatments they concern."""
-        pages = {}
-        meta_name = FORMATS[model].meta_file
-        for key, folder in self.keyed_entries(self.folder(model), model, directories=True):
-            self.check_folder_files(folder, {meta_name, *self.language_files()})
-            meta_path = folder / meta_name
-            if not meta_path.is_file():
-                self.missing(meta_path)
-                continue
-            meta = self.document(meta_path, model)
-            meta.check_fields(FORMATS[model].meta_fields)
-            page = {
-                "fields": {"order": meta.integer("order"), **self.read_review(meta)},
-                "therapies": self.key_list(meta, "therapies", self.content.therapies, "treatment"),
-                "sources": self.key_list(meta, "sources", self.content.sources, "source"),
-            }
-            documents = self.language_documents(folder, model)
-            for language, doc in documents.items():
-                if not doc.ok:
-                    continue
-                doc.check_fields(FORMATS[model].language_fields)
-                values = {
-                    "name": doc.text("name"),
-                    "slug": doc.key("slug"),
-                    "summary": doc.text("summary"),
-                    "key_points": doc.key_points(),
-                    "body": doc.markdown_body(),
-                }
-                page["fields"].update(_localized(values, language))
-            if meta.ok and self.complete(documents):
-                pages[key] = page
-        return pages
 
     # synonyms/<lang>.yaml
     def read_synonyms(self):
@@ -547,83 +361,20 @@ class ContentReader:
                 else:
                     self.content.synonyms[(language, key)] = {"terms": terms}
 
-    # service/{service.yaml, fr.yaml, en.yaml}: optional
-    def read_service(self):
-        folder = self.folder(CareService)
-        if not folder.is_dir():
-            return  # no contact details: the pages point to the discharge letter
-        names = {f"{language}.yaml" for language in LANGUAGE_CODES}
-        self.check_folder_files(folder, {FORMATS[CareService].meta_file, *names})
-        meta_path = folder / FORMATS[CareService].meta_file
-        if not meta_path.is_file():
-            self.missing(meta_path)
-            return
-        meta = self.document(meta_path, CareService)
-        phones = FORMATS[CareService].meta
-        meta.check_fields(FORMATS[CareService].meta_fields)
-        fields = self.read_review(meta)
-        for name in phones:
-            number = meta.text(name, required=False)
-            try:
-                validate_phone(number) if number else None
-            except ValidationError:
-                meta.problem(name, f"'{shown(number)}' is not a phone number (e.g. 01 23 45 67 89)")
-            fields[name] = number
-        documents = {}
-        for language in LANGUAGE_CODES:
-            path = folder / f"{language}.yaml"
-            if not path.is_file():
-                self.missing(path, f"the {language} translation is missing")
-                continue
-            doc = documents[language] = self.document(path, CareService)
-            if not doc.ok:
-                continue
-            texts = {**dict.fromkeys(FORMATS[CareService].texts, False), "name": True}
-            doc.check_fields(set(texts))
-            values = {name: doc.text(name, required=required) for name, required in texts.items()}
-            fields.update(_localized(values, language))
-        if meta.ok and self.complete(documents):
-            self.content.service = fields
-
-    @staticmethod
-    def read_review(meta) -> dict:
-        """Whether a new object goes online when it is first loaded: files are
-        reviewed in git, so one without a status is published."""
-        if meta is None or "status" not in meta.data:
-            return {"status": Status.PUBLISHED}
-        return {"status": meta.choice("status", Status)}
-
-    def complete(self, documents) -> bool:
-        return len(documents) == len(LANGUAGE_CODES) and all(doc.ok for doc in documents.values())
-
-    @staticmethod
-    def language_files():
-        return {f"{language}.md" for language in LANGUAGE_CODES}
-
-    # therapies/<key>/{therapy.yaml, fr.md, en.md}
-    def read_therapies(self):
-        entries = self.keyed_entries(self.folder(Therapy), Therapy, directories=True)
-        for key, folder in entries:
-            self.check_folder_files(folder, {FORMATS[Therapy].meta_file, *self.language_files()})
-            meta_path = folder / FORMATS[Therapy].meta_file
-            if not meta_path.is_file():
-                self.missing(meta_path)
-                continue
-            meta = self.document(meta_path, Therapy)
-            if not meta.ok:
-                continue
-            therapy = self.read_therapy_meta(meta, key)
-            documents = self.language_documents(folder, Therapy)
-            for language, doc in documents.items():
-                if doc.ok:
-                    self.read_therapy_language(doc, language, therapy, meta.ok)
-            if (
-                meta.ok
-                and len(documents) == len(LANGUAGE_CODES)
-                and all(doc.ok for doc in documents.values())
-            ):
-                self.content.therapies[key] = therapy
-        self.note_unread("treatment", entries, self.content.therapies)
+    def read_therapy_rows(self, key, meta, documents, therapy) -> bool:
+        """therapy.yaml's `steps` and `side_effects`, and their texts in each language."""
+        therapy.update(self.read_therapy_meta(meta, key))
+        for language, doc in documents.items():
+            if doc.ok:
+                steps = {**dict.fromkeys(STEP_TEXTS, False), "title": True}
+                self.read_keyed_texts(
+                    doc, "steps", therapy["steps"], language, steps, TreatmentStep, meta.ok
+                )
+                self.read_keyed_texts(
+                    doc, "side_effects", therapy["side_effects"], language,
+                    dict.fromkeys(ROW_TEXTS, False), TherapySideEffect, meta.ok,
+                )  # fmt: skip
+        return True
 
     @staticmethod
     def read_steps(meta):
@@ -651,8 +402,8 @@ class ContentReader:
             steps.append(entry)
         return steps, settings
 
-    def read_therapy_meta(self, meta, key):
-        meta.check_fields(FORMATS[Therapy].meta_fields)
+    def read_therapy_meta(self, meta, key) -> dict:
+        """therapy.yaml's steps and side-effect rows, checked against the triage table."""
         steps, settings = self.read_steps(meta)
         first = {}  # step -> its first index
         for index, step in enumerate(steps):
@@ -690,13 +441,6 @@ class ContentReader:
                 side_effects[effect] = values
                 self.check_row_tier(meta, f"{prefix}.action", key, effect, values["action"])
         return {
-            "fields": {
-                "family": meta.choice("family", Family),
-                "order": meta.integer("order"),
-                **self.read_review(meta),
-            },
-            "sources": self.key_list(meta, "sources", self.content.sources, "source"),
-            "signs": self.key_list(meta, "warning_signs", self.content.symptoms, "symptom"),
             "steps": {
                 step: {"order": index, "setting": settings.get(step, "")}
                 for index, step in enumerate(steps)
@@ -721,36 +465,6 @@ class ContentReader:
                 f"'{action}' is less urgent than the triage table's '{tier}' for '{sign}', "
                 f"the symptom of '{effect}': a row may not give it a lower tier",
             )
-
-    def read_therapy_language(self, doc, language, therapy, meta_ok=True):
-        doc.check_fields(FORMATS[Therapy].language_fields)
-        values = {
-            "name": doc.text("name"),
-            "slug": doc.key("slug"),
-            "summary": doc.text("summary"),
-            "key_points": doc.key_points(),
-            "daily_life": doc.text("daily_life", required=False),
-            "body": doc.markdown_body(),
-        }
-        therapy["fields"].update(_localized(values, language))
-        self.read_keyed_texts(
-            doc,
-            "steps",
-            therapy["steps"],
-            language,
-            {**dict.fromkeys(STEP_TEXTS, False), "title": True},
-            TreatmentStep,
-            meta_ok,
-        )
-        self.read_keyed_texts(
-            doc,
-            "side_effects",
-            therapy["side_effects"],
-            language,
-            dict.fromkeys(ROW_TEXTS, False),
-            TherapySideEffect,
-            meta_ok,
-        )
 
     def read_keyed_texts(
         self, doc, name, expected, language, texts, model, meta_ok, listed_in="therapy.yaml",
@@ -788,27 +502,28 @@ class ContentReader:
                 expected[key][f"{text_name}_{language}"] = value
 
     def check_unique_slugs(self):
-        for kind, objects in (
-            ("glossary term", self.content.glossary),
-            ("side effect", self.content.side_effects),
-            ("treatment", self.content.therapies),
-            ("disease", self.content.diseases),
-            ("article", self.content.articles),
-        ):
+        for model, kind in FORMATS.items():
+            if not any(isinstance(field, Slug) for field in kind.texts):
+                continue
             for language in LANGUAGE_CODES:
                 seen = {}
-                for key, item in objects.items():
+                for key, item in self.known(model).items():
                     slug = item["fields"].get(f"slug_{language}")
                     if slug in seen:
-                        self.problems.append(
-                            Problem(
-                                Path(self.root.name),
-                                None,
-                                f"slug ({language})",
-                                f"the {kind}s '{seen[slug]}' and '{key}' share the slug '{slug}'",
-                            )
-                        )
+                        pair = f"'{seen[slug]}' and '{key}'"
+                        message = f"the {kind.noun}s {pair} share the slug '{slug}'"
+                        field = f"slug ({language})"
+                        self.problems.append(Problem(Path(self.root.name), None, field, message))
                     seen[slug] = key
+
+
+# What a kind reads besides the fields formats.py types: its rows, its images.
+READ_EXTRA = {
+    Figure: ContentReader.read_figure_images,
+    Symptom: ContentReader.read_symptom_contexts,
+    SideEffect: ContentReader.read_side_effect_signs,
+    Therapy: ContentReader.read_therapy_rows,
+}
 
 
 def read_content(root: Path) -> Content:

@@ -10,15 +10,10 @@ from .. import figures, publishing
 from ..models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
-    Article,
-    CareService,
-    Disease,
     Figure,
-    GlossaryTerm,
     ImportRecord,
     SideEffect,
     SideEffectSign,
-    Source,
     Status,
     Symptom,
     SymptomContext,
@@ -27,9 +22,8 @@ from ..models import (
     TherapySideEffect,
     TreatmentStep,
 )
-from .document import SERVICE_KEY
-from .exporter import EXPORTERS
-from .formats import FORMATS
+from .exporter import export_object
+from .formats import FORMATS, Keys
 from .reader import Content
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -154,50 +148,21 @@ class ContentWriter:
 
     def write(self) -> WriteReport:
         with transaction.atomic(), override(SOURCE_LANGUAGE):
-            content = self.content
-            sources = {
-                key: self.write_object(Source, key, values, {})
-                for key, values in content.sources.items()
-            }
-            self.write_figures(sources)
-            for key, item in content.glossary.items():
-                self.write_object(GlossaryTerm, key, item["fields"], {})
-            symptoms = {}
-            for key, item in content.symptoms.items():
-                relations = {
-                    "sources": links(sources, item["sources"]),
-                    "contexts": rows(SymptomContext, "therapy_key", item["contexts"], "symptom"),
-                }
-                symptoms[key] = self.write_object(Symptom, key, item["fields"], relations)
-            side_effects = {}
-            for key, item in content.side_effects.items():
-                signs = {symptoms[k]: values for k, values in item["signs"].items()}
-                relations = {
-                    "sources": links(sources, item["sources"]),
-                    "sign_notes": rows(SideEffectSign, "symptom", signs, "side_effect"),
-                }
-                side_effects[key] = self.write_object(SideEffect, key, item["fields"], relations)
-            therapies = {}
-            for key, item in content.therapies.items():
-                effects = {side_effects[k]: values for k, values in item["side_effects"].items()}
-                relations = {
-                    "sources": links(sources, item["sources"]),
-                    "signs": links(symptoms, item["signs"]),
-                    "steps": rows(TreatmentStep, "key", item["steps"]),
-                    "side_effects": rows(TherapySideEffect, "side_effect", effects),
-                }
-                therapies[key] = self.write_object(Therapy, key, item["fields"], relations)
-            for model, pages in ((Disease, content.diseases), (Article, content.articles)):
-                for key, item in pages.items():
+            written = {}  # model -> key -> working version, for the links of later kinds
+            for model, kind in FORMATS.items():
+                written[model] = objects = {}
+                for key, item in getattr(self.content, kind.name).items():
+                    values = dict(item["fields"])
                     relations = {
-                        "therapies": links(therapies, item["therapies"]),
-                        "sources": links(sources, item["sources"]),
+                        f.relation: links(written[f.of], item[f.relation])
+                        for f in kind.meta
+                        if isinstance(f, Keys)
                     }
-                    self.write_object(model, key, item["fields"], relations)
-            for (language, key), values in content.synonyms.items():
+                    if model in WRITE_EXTRA:
+                        WRITE_EXTRA[model](item, values, relations, written)
+                    objects[key] = self.write_object(model, key, values, relations)
+            for (language, key), values in self.content.synonyms.items():
                 self.write_object(SynonymGroup, f"{language}/{key}", values, {})
-            if content.service:
-                self.write_object(CareService, SERVICE_KEY, content.service, {})
             if self.conflicts and not self.force:
                 transaction.set_rollback(True)
                 raise ContentConflicts(self.conflicts)
@@ -209,18 +174,6 @@ class ContentWriter:
                     self.report.add(model, "published")
                 self.remember(model, key, working)
         return self.report
-
-    def write_figures(self, sources):
-        """Figures, their images stored first (by hash: an unchanged image is the same row)."""
-        for key, item in self.content.figures.items():
-            images = {
-                f"image_{language}_id": figures.store(item["images"][language]).pk
-                if language in item["images"]
-                else None
-                for language in LANGUAGE_CODES
-            }
-            relations = {"sources": links(sources, item["sources"])}
-            self.write_object(Figure, key, {**item["fields"], **images}, relations)
 
     def write_object(self, model, key, values, relations):
         """Creates or updates the working version of one object; `relations`
@@ -271,15 +224,8 @@ class ContentWriter:
 
     def list_missing(self):
         """Working versions without files: listed, and withdrawn with --prune."""
-        given = {
-            Source: self.content.sources, GlossaryTerm: self.content.glossary,
-            SideEffect: self.content.side_effects, Therapy: self.content.therapies,
-            Disease: self.content.diseases, Article: self.content.articles,
-            Symptom: self.content.symptoms,
-            SynonymGroup: {f"{lang}/{key}" for lang, key in self.content.synonyms},
-            CareService: {SERVICE_KEY} if self.content.service else set(),
-            Figure: self.content.figures,
-        }  # fmt: skip
+        given = {model: getattr(self.content, kind.name) for model, kind in FORMATS.items()}
+        given[SynonymGroup] = {f"{lang}/{key}" for lang, key in self.content.synonyms}
         for model, keys in given.items():
             for working in model.objects.working():
                 key = natural_key(working)
@@ -308,11 +254,7 @@ def content_path(model, key: str) -> str:
     """Where an object lives in content/ (a file or a folder)."""
     if model is SynonymGroup:
         return f"synonyms/{key.split('/', 1)[0]}.yaml"
-    if model is Source:
-        return f"sources/{key}.yaml"
-    if model is CareService:
-        return FORMATS[CareService].folder
-    return f"{FORMATS[model].folder}/{key}"
+    return str(FORMATS[model].path(key))
 
 
 def object_fingerprint(working) -> str:
@@ -320,10 +262,39 @@ def object_fingerprint(working) -> str:
     if isinstance(working, SynonymGroup):
         text = f"{working.language}\n{working.terms}"
     else:
-        text = "\n".join(
-            f"{path}\n{body}" for path, body in sorted(EXPORTERS[type(working)](working).items())
-        )
+        text = "\n".join(f"{path}\n{body}" for path, body in sorted(export_object(working).items()))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _figure_images(item, values, relations, written):
+    """Its images, stored first (by hash: an unchanged image is the same row)."""
+    for language in LANGUAGE_CODES:
+        image = item["images"].get(language)
+        values[f"image_{language}_id"] = figures.store(image).pk if image else None
+
+
+def _symptom_contexts(item, values, relations, written):
+    relations["contexts"] = rows(SymptomContext, "therapy_key", item["contexts"], "symptom")
+
+
+def _side_effect_signs(item, values, relations, written):
+    signs = {written[Symptom][key]: sign for key, sign in item["signs"].items()}
+    relations["sign_notes"] = rows(SideEffectSign, "symptom", signs, "side_effect")
+
+
+def _therapy_rows(item, values, relations, written):
+    effects = {written[SideEffect][key]: row for key, row in item["side_effects"].items()}
+    relations["steps"] = rows(TreatmentStep, "key", item["steps"])
+    relations["side_effects"] = rows(TherapySideEffect, "side_effect", effects)
+
+
+# What a kind writes besides its fields and links (formats.py): its images, its rows.
+WRITE_EXTRA = {
+    Figure: _figure_images,
+    Symptom: _symptom_contexts,
+    SideEffect: _side_effect_signs,
+    Therapy: _therapy_rows,
+}
 
 
 def write_content(content: Content, force: bool = False, prune: bool = False) -> WriteReport:
