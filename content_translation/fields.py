@@ -14,18 +14,23 @@ object. Its segments carry a stable id, the PO file's msgctxt:
 whether that text was made from an older French text (fuzzy).
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import Prefetch
 from django.utils.translation import override
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
+from treatments.content.formats import FORMATS
 from treatments.models import (
     SOURCE_LANGUAGE,
     Article,
+    CareService,
     Disease,
+    Figure,
     GlossaryTerm,
     SideEffect,
     SideEffectSign,
@@ -35,6 +40,7 @@ from treatments.models import (
     TherapySideEffect,
     TreatmentStep,
 )
+from treatments.publishing import page_of
 
 from .models import SegmentTranslation
 from .segments import Block, rebuild, same_shape, segment_texts, split_markdown
@@ -42,19 +48,27 @@ from .segments import Block, rebuild, same_shape, segment_texts, split_markdown
 # The language content is written in; every other language is a translation of it.
 CONTENT_SOURCE_LANGUAGE = SOURCE_LANGUAGE
 
-# The name of each kind of object in the segment ids (msgctxt).
-KINDS = {
-    Therapy: "therapy",
-    TreatmentStep: "step",
-    TherapySideEffect: "therapy-side-effect",
-    SideEffect: "side-effect",
-    SideEffectSign: "side-effect-sign",
-    Disease: "disease",
-    Article: "article",
-    GlossaryTerm: "glossary-term",
-    Symptom: "symptom",
-    SymptomContext: "symptom-context",
-}
+# The pages whose texts go through the translators' PO files, in the file's order; the rows
+# published with each (its child_relations: a treatment's steps...) follow their page.
+TRANSLATED_PAGES = (
+    Therapy,
+    SideEffect,
+    Disease,
+    Article,
+    GlossaryTerm,
+    Symptom,
+    Figure,
+    CareService,
+)
+
+# Each kind's name in the segment ids (msgctxt): its model's name in kebab case
+# (TherapySideEffect: therapy-side-effect), or the name given here. Translators' files
+# keep these ids: never rename one.
+KIND_NAMES = {TreatmentStep: "step"}
+
+
+def kind_name(model) -> str:
+    return KIND_NAMES.get(model) or re.sub(r"(?<!^)(?=[A-Z])", "-", model.__name__).lower()
 
 
 def object_key(obj) -> str:
@@ -71,27 +85,10 @@ def object_key(obj) -> str:
 
 
 def source_file(obj) -> str:
-    """The French content file an object's text comes from (content/README.md)."""
-    match obj:
-        case Therapy():
-            return f"content/therapies/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case TreatmentStep() | TherapySideEffect():
-            return f"content/therapies/{obj.therapy.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case SideEffect():
-            return f"content/side-effects/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case SideEffectSign():
-            return f"content/side-effects/{obj.side_effect.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case Disease():
-            return f"content/diseases/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case Article():
-            return f"content/articles/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case GlossaryTerm():
-            return f"content/glossary/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case Symptom():
-            return f"content/symptoms/{obj.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-        case SymptomContext():
-            return f"content/symptoms/{obj.symptom.key}/{CONTENT_SOURCE_LANGUAGE}.md"
-    raise TypeError(obj)
+    """The French content file an object's text comes from (its page's, for a row)."""
+    page = page_of(obj)
+    path = FORMATS[type(page)].language_path(page.key, CONTENT_SOURCE_LANGUAGE)
+    return f"content/{path.as_posix()}"
 
 
 def translated_field_names(model) -> list[str]:
@@ -107,29 +104,26 @@ def translated_field_names(model) -> list[str]:
 
 
 def content_objects() -> Iterator:
-    """Every translated working version, page by page: a treatment, then its
-    steps and its side-effect rows; then side effects with their signs' notes,
-    diseases, glossary terms, and the triage table's symptoms with their treatment
-    contexts."""
-    therapies = (
-        Therapy.objects.working()
-        .order_by("order", "key")
-        .prefetch_related("steps", "side_effects__side_effect")
-    )
-    for therapy in therapies:
-        yield therapy
-        yield from therapy.steps.all()
-        yield from therapy.side_effects.all()
-    side_effects = SideEffect.objects.working().order_by("key")
-    for side_effect in side_effects.prefetch_related("sign_notes__symptom"):
-        yield side_effect
-        yield from side_effect.sign_notes.all()
-    yield from Disease.objects.working().order_by("order", "key")
-    yield from Article.objects.working().order_by("order", "key")
-    yield from GlossaryTerm.objects.working().order_by("key")
-    for symptom in Symptom.objects.working().order_by("order", "key").prefetch_related("contexts"):
-        yield symptom
-        yield from symptom.contexts.all()
+    """Every translated working version, page by page (TRANSLATED_PAGES), each page
+    followed by its rows: a treatment, then its steps and its side-effect rows; a side
+    effect, then its signs' notes; a symptom, then its treatment contexts."""
+    for model in TRANSLATED_PAGES:
+        rows = [_rows(model, name) for name in model.child_relations]
+        for page in model.objects.working().prefetch_related(*rows):
+            yield page
+            for name in model.child_relations:
+                yield from getattr(page, name).all()
+
+
+def _rows(model, relation) -> Prefetch:
+    """A page's rows, with what their keys name (a side-effect row's side effect)."""
+    row_model = model._meta.get_field(relation).related_model
+    named = [
+        field.name
+        for field in row_model._meta.concrete_fields
+        if field.is_relation and field.related_model is not model
+    ]
+    return Prefetch(relation, queryset=row_model.objects.select_related(*named))
 
 
 @dataclass(frozen=True)
@@ -145,7 +139,7 @@ class TranslatableField:
         self.obj = obj
         self.name = name
         self.markdown = name in getattr(obj, "markdown_fields", ())
-        self.kind = KINDS[type(obj)]
+        self.kind = kind_name(type(obj))
         self.key = object_key(obj)
         self.id = f"{self.kind}:{self.key}:{self.name}"
 

@@ -301,3 +301,34 @@ def test_a_list_item_translated_as_two_paragraphs_is_refused(tmp_path):
     po.save()
     with pytest.raises(CommandError, match="must keep the shape of the French text"):
         import_po(path)
+
+
+def test_a_figure_s_text_goes_through_the_po_file_and_waits_for_a_reviewer(client, tmp_path):
+    from treatments.models import Figure
+
+    therapy = Therapy.objects.working().get(key="car-t")
+    assert 'alt="' in english_page(client, therapy)
+    path = tmp_path / "content.po"
+    po = export(path)
+    item = po.find("figure:car-t-steps:alt", by="msgctxt")
+    assert item.occurrences == [("content/figures/car-t-steps/fr.md", "")]
+    item.msgstr = "Four steps of CAR-T cell therapy, drawn for a translator's test."
+    po.save()
+
+    assert "updated: figure:car-t-steps:alt" in import_po(path)
+
+    figure = Figure.objects.working().get(key="car-t-steps")
+    assert figure.status == Status.IN_REVIEW
+    assert "drawn for a translator's test" not in english_page(client, therapy)
+    publishing.publish(figure)
+    assert "drawn for a translator&#x27;s test" in english_page(client, therapy)
+
+
+def test_every_kind_written_in_each_language_goes_through_the_po_file():
+    """A new kind of content with texts in each language cannot be left out of the
+    translators' file by forgetting a list: formats.py declares it, the PO file follows."""
+    from content_translation.fields import TRANSLATED_PAGES
+    from treatments.content.formats import FORMATS
+
+    written_in_each_language = {model for model, kind in FORMATS.items() if kind.texts}
+    assert written_in_each_language == set(TRANSLATED_PAGES)
