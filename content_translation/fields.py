@@ -123,7 +123,8 @@ def _rows(model, relation) -> Prefetch:
         for field in row_model._meta.concrete_fields
         if field.is_relation and field.related_model is not model
     ]
-    return Prefetch(relation, queryset=row_model.objects.select_related(*named))
+    rows = row_model.objects.select_related(*named) if named else row_model.objects.all()
+    return Prefetch(relation, queryset=rows)
 
 
 @dataclass(frozen=True)

@@ -217,9 +217,9 @@ def test_the_query_count_does_not_grow_with_the_figures(client, django_assert_nu
     keys = [make_figure(key=f"counted-{n}").key for n in range(count)]
     body = "\n\n".join(f"![](figure:{key})" for key in keys)
     therapy = make_therapy(body_fr=body, body_en=body)
-    # The first page after a publish (10, test_pages) and the published figures, read once
+    # The first page after a publish (12, test_pages) and the published figures, read once
     # per content version, however many the page shows.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         html = client.get(therapy_url(therapy, "en")).content.decode()
     assert html.count('<figure class="figure">') == count
 

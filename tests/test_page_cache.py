@@ -333,9 +333,9 @@ def _definition_on(page_html, slug):
 
 def test_the_glossary_is_read_once_per_content_version(client, django_assert_num_queries):
     client.get(PAGE)
-    # Another page, not cached: the treatment's queries (with its articles), neither the version
-    # nor the glossary.
-    with django_assert_num_queries(6):
+    # Another page, not cached: the treatment's 4 queries, neither the version nor the
+    # glossary (nor the pages that name the treatment).
+    with django_assert_num_queries(4):
         html = client.get(PAGE, HTTP_HOST="localhost").content.decode()
     assert _definition_on(html, "relapse").startswith("The return of the disease")
 
@@ -390,9 +390,10 @@ def test_an_editor_s_save_leaves_the_cached_page_and_a_publish_renders_it_again(
     client.force_login(make_reviewer())
     assert client.post(publish_url(working)).status_code == 302
     client.logout()
-    # Rendered again: the version, the treatment's 6 queries, the glossary, the figures, the
-    # service's numbers and the warning box's signs, read once per content version.
-    with django_assert_num_queries(11):
+    # Rendered again: the version, the treatment's 4 queries; and once per content version the
+    # diseases and articles that name treatments (4), the glossary, the figures, the service's
+    # numbers and the warning box's signs.
+    with django_assert_num_queries(13):
         html = client.get(PAGE).content.decode()
     assert "A summary nobody has reviewed yet." in html
     assert "A step nobody has reviewed yet" in html
@@ -410,3 +411,17 @@ def test_a_page_this_process_served_is_not_read_from_the_shared_cache_again(clie
     therapy.save()
     publishing.publish(therapy)
     assert "Published after the local copy was kept." in client.get(PAGE).content.decode()
+
+
+def test_a_disease_renamed_and_published_shows_on_the_treatment_page_at_once(client):
+    """The pages that name a treatment are kept per content version: a publish is seen."""
+    from treatments.models import Disease
+
+    disease = Disease.objects.working().filter(therapies__key="car-t").first()
+    assert f">{disease.name_en}</a>" in client.get(PAGE).content.decode()
+    disease.name_en = "A renamed blood cancer"
+    disease.save()
+    assert "A renamed blood cancer" not in client.get(PAGE).content.decode()  # not reviewed
+    publishing.publish(disease)
+    html = client.get(PAGE).content.decode()
+    assert '<a href="/en/diseases/' in html and ">A renamed blood cancer</a>" in html

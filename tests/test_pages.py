@@ -156,15 +156,15 @@ def test_a_missing_translation_falls_back_to_french_and_says_so(client):
 def test_a_treatment_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     therapy = make_therapy(steps=size, side_effects=size, sources=size)
     # The first page after a publish: the content version, the treatment, its steps, rows,
-    # sources, diseases, articles, and the glossary, the service's numbers and the warning
-    # box's signs, read once per content version.
-    with django_assert_num_queries(10):
+    # sources; and once per content version the diseases and articles that name treatments
+    # (2 each), the glossary, the service's numbers and the warning box's signs.
+    with django_assert_num_queries(12):
         response = client.get(therapy_url(therapy, "en"))
     assert response.status_code == 200
     assert response.content.decode().count('class="step"') == size
-    # Any other page rendered (another host name: not cached) knows the version, the
-    # glossary and the service.
-    with django_assert_num_queries(6):
+    # Any other page rendered (another host name: not cached) knows all those: the
+    # treatment, its steps, rows and sources.
+    with django_assert_num_queries(4):
         response = client.get(therapy_url(therapy, "en"), HTTP_HOST="localhost")
     assert response.content.decode().count('class="step"') == size
 

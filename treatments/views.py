@@ -146,6 +146,34 @@ class TherapyListView(TherapiesByFamilyMixin, ListView):
     template_name = "treatments/therapy_list.html"
 
 
+def _pages_about_therapies(version) -> tuple[dict, dict]:
+    """({treatment id: [its diseases]}, {treatment id: [its articles]}), in their order."""
+    found = []
+    for model in (Disease, Article):
+        pages = version(model).only("key", "name", "slug", "order")
+        about = {}
+        for page in pages.prefetch_related(Prefetch("therapies", Therapy.objects.only("pk"))):
+            for therapy in page.therapies.all():
+                about.setdefault(therapy.pk, []).append(page)
+        found.append(about)
+    return tuple(found)
+
+
+@per_content_version
+def _published_pages_about_therapies():
+    return _pages_about_therapies(published)
+
+
+def pages_about_therapies(live: bool, request=None) -> tuple[dict, dict]:
+    """The diseases and articles that name each treatment: the published ones once per
+    content version in each process (as the triage table), the working ones for a preview."""
+    return (
+        _published_pages_about_therapies(request=request)
+        if live
+        else _pages_about_therapies(working)
+    )
+
+
 def therapy_breadcrumbs():
     return [(reverse("treatments:therapy-list"), _("All treatments"))]
 
@@ -167,8 +195,6 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
                 *("side_effect__key", "side_effect__name", "side_effect__slug"),
             )
         )
-        diseases = version(Disease).only("key", "name", "slug", "order")
-        articles = version(Article).only("key", "name", "slug", "order")
         steps = TreatmentStep.objects.defer("key", "body").order_by("order")
         return (
             version(Therapy)
@@ -177,10 +203,16 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
                 Prefetch("steps", queryset=steps),
                 "sources",
                 Prefetch("side_effects", queryset=rows),
-                Prefetch("diseases", queryset=diseases),
-                Prefetch("articles", queryset=articles),
             )
         )
+
+    def get_object(self, queryset=None):
+        therapy = super().get_object(queryset)
+        about = pages_about_therapies(therapy.is_live, self.request)
+        therapy.disease_pages, therapy.article_pages = (
+            pages.get(therapy.pk, []) for pages in about
+        )
+        return therapy
 
     def get_context_data(self, **kwargs):
         therapy = self.object
