@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
@@ -150,6 +151,17 @@ def _figure_markups(figures, language) -> dict:
 @per_content_version
 def _published_figures(language) -> dict:
     return _figure_markups(Figure.objects.published(), language)
+
+
+@register.simple_tag
+def frequency(row):
+    """How often a treatment's side effect happens: its word, after a scale drawn by CSS."""
+    return format_html(
+        '<span class="frequency--{}"><span class="frequency__scale" aria-hidden="true"></span>'
+        "{}</span>",
+        row.frequency,
+        row.get_frequency_display(),
+    )
 
 
 @register.simple_tag
