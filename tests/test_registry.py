@@ -67,3 +67,31 @@ def test_a_changed_row_puts_its_published_page_in_review(relation):
     therapy.refresh_from_db()
     assert therapy.status == Status.IN_REVIEW
     assert publishing.page_of(therapy) is therapy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_kind_with_an_address_is_in_the_sitemap_and_the_search(client, language):
+    """A new kind of page (a Slug in its file format) cannot be left out of sitemap.xml or
+    of the search by forgetting a list: each published object with a page of its own is in
+    the sitemap; every such kind, and the glossary's entries, are searched."""
+    from django.utils.translation import override
+
+    from treatments.content.formats import FORMATS, Slug
+    from treatments.search import KINDS
+
+    sitemap = client.get("/sitemap.xml").content.decode()
+    searched = {model for model, _label in KINDS.values()}
+    with_address = [
+        model
+        for model, kind in FORMATS.items()
+        if any(isinstance(field, Slug) for field in (*kind.meta, *kind.texts))
+    ]
+    assert len(with_address) >= 5
+    for model in with_address:
+        assert model in searched, f"{model.__name__} is not searched (treatments/search.py)"
+        with override(language):
+            for page in model.objects.published():
+                url = page.get_absolute_url()
+                if "#" not in url:  # a page of its own, not an entry of a page
+                    assert f"<loc>http://testserver{url}</loc>" in sitemap, url
