@@ -425,3 +425,23 @@ def test_a_disease_renamed_and_published_shows_on_the_treatment_page_at_once(cli
     publishing.publish(disease)
     html = client.get(PAGE).content.decode()
     assert '<a href="/en/diseases/' in html and ">A renamed blood cancer</a>" in html
+
+
+def test_what_is_kept_per_content_version_holds_the_current_version_only():
+    """A linked article body, a glossary...: a publish empties the process's copies, so
+    that texts no page shows any more are not kept for the life of the worker."""
+    computed = []
+
+    @page_cache.per_content_version
+    def double(number):
+        computed.append(number)
+        return 2 * number
+
+    assert (double(1), double(1)) == (2, 2)
+    assert computed == [1]  # once per content version
+    memo = page_cache._memos[-1]
+    assert (1,) in memo
+    page_cache.content_changed()
+    assert double(2) == 4
+    assert (1,) not in memo and (2,) in memo
+    assert double(1) == 2 and computed == [1, 2, 1]

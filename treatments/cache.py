@@ -241,13 +241,14 @@ def content_version(request=None):
 
 
 _memos = []
+_VERSION = object()  # the key of the version a memo holds values for
 
 
 def per_content_version(function):
     """function(*args), computed once per content version in this process: what a page
     draws from other rows (the glossary) costs no query at each page rendered, and a
     publish is seen at the next request on every host and worker, as the pages are."""
-    memo = {}
+    memo = {}  # {args: value} for memo[_VERSION]; emptied when the version moves
     _memos.append(memo)
 
     @functools.wraps(function)
@@ -255,10 +256,12 @@ def per_content_version(function):
         version = content_version(request)
         if version is None:
             return function(*args)
-        found = memo.get(args)
-        if found is None or found[0] != version:
-            found = memo[args] = (version, function(*args))
-        return found[1]
+        if memo.get(_VERSION) != version:  # nothing of an older version is kept
+            memo.clear()
+            memo[_VERSION] = version
+        if args not in memo:
+            memo[args] = function(*args)
+        return memo[args]
 
     return memoized
 
