@@ -302,6 +302,25 @@ def test_a_published_change_to_the_table_changes_the_box_on_every_page(client):
         assert box.index("Call your care team today") < box.index("A new rash")
 
 
+def test_a_published_change_to_the_table_reaches_the_guides_and_side_effect_pages_at_once(
+    client,
+):
+    """Pages keep the published table once per content version: a publish is seen at the
+    next request, and a change not yet reviewed is not."""
+    guide = "/en/treatments/car-t-cell-therapy/side-effects/"
+    page = "/en/side-effects/risk-of-infection/"
+    assert "Fever of 38 °C or more" in guide_row(client, guide, "infection-risk")
+    fever = Symptom.objects.working().get(key="fever")
+    fever.name_en = "A raised temperature"
+    fever.save()
+    assert "A raised temperature" not in client.get(page).content.decode()  # not yet reviewed
+    publishing.publish(fever)
+    row = guide_row(client, guide, "infection-risk")
+    assert "A raised temperature" in row and "Fever of 38" not in row
+    html = client.get(page).content.decode()
+    assert "A raised temperature" in html and "Fever of 38" not in html
+
+
 def test_without_the_table_the_box_still_says_whom_to_call(client, language):
     Symptom.objects.update(on_every_page=False)
     box = warning_box(client, f"/{language}/")

@@ -259,9 +259,10 @@ def per_content_version(function):
         if memo.get(_VERSION) != version:  # nothing of an older version is kept
             memo.clear()
             memo[_VERSION] = version
-        if args not in memo:
-            memo[args] = function(*args)
-        return memo[args]
+        value = memo.get(args, _VERSION)  # one read: another thread may clear the memo
+        if value is _VERSION:
+            value = memo[args] = function(*args)
+        return value
 
     return memoized
 

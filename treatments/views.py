@@ -79,23 +79,24 @@ class TranslatedObjectMixin:
         return context
 
 
-def _triage_table(symptoms):
-    return list(symptoms.by_urgency().prefetch_related("contexts", "sources"))
+def published_or_working(build):
+    """build(version) as a page needs it: for a published page, kept once per content
+    version in each process (as the glossary is); for a staff preview, built from the
+    working versions each time. Returns get(live, request=None)."""
+    kept = per_content_version(lambda: build(published))
+
+    def get(live: bool, request=None):
+        return kept(request=request) if live else build(working)
+
+    return get
 
 
-@per_content_version
-def _published_triage_table():
-    return _triage_table(Symptom.objects.published())
-
-
-def triage_table(live: bool, request=None) -> list:
-    """The triage table, most urgent first, with its treatment contexts and sources:
-    the published one read once per content version in each process (as the glossary
-    is), the working one for a staff preview. A page takes its warning signs from it
-    (set_warning_signs) rather than reading dozens of symptoms again."""
-    if live:
-        return _published_triage_table(request=request)
-    return _triage_table(Symptom.objects.working())
+@published_or_working
+def triage_table(version) -> list:
+    """The triage table, most urgent first, with its treatment contexts and sources. A
+    page takes its warning signs from it (set_warning_signs) rather than reading dozens
+    of symptoms again."""
+    return list(version(Symptom).by_urgency().prefetch_related("contexts", "sources"))
 
 
 # A treatment's own signs: their ids only, the symptoms come from the table.
@@ -108,7 +109,8 @@ def set_warning_signs(pages, request=None):
     urgent first."""
     table = None
     for page in pages:
-        table = table or triage_table(page.is_live, request)
+        if table is None:
+            table = triage_table(page.is_live, request)
         if isinstance(page, SideEffect):
             ids = {row.symptom_id for row in page.sign_notes.all()}
         else:
@@ -146,8 +148,10 @@ class TherapyListView(TherapiesByFamilyMixin, ListView):
     template_name = "treatments/therapy_list.html"
 
 
-def _pages_about_therapies(version) -> tuple[dict, dict]:
-    """({treatment id: [its diseases]}, {treatment id: [its articles]}), in their order."""
+@published_or_working
+def pages_about_therapies(version) -> tuple[dict, dict]:
+    """The diseases and articles that name each treatment, in their order:
+    ({treatment id: [its diseases]}, {treatment id: [its articles]})."""
     found = []
     for model in (Disease, Article):
         pages = version(model).only("key", "name", "slug", "order")
@@ -157,21 +161,6 @@ def _pages_about_therapies(version) -> tuple[dict, dict]:
                 about.setdefault(therapy.pk, []).append(page)
         found.append(about)
     return tuple(found)
-
-
-@per_content_version
-def _published_pages_about_therapies():
-    return _pages_about_therapies(published)
-
-
-def pages_about_therapies(live: bool, request=None) -> tuple[dict, dict]:
-    """The diseases and articles that name each treatment: the published ones once per
-    content version in each process (as the triage table), the working ones for a preview."""
-    return (
-        _published_pages_about_therapies(request=request)
-        if live
-        else _pages_about_therapies(working)
-    )
 
 
 def therapy_breadcrumbs():
