@@ -333,9 +333,9 @@ def _definition_on(page_html, slug):
 
 def test_the_glossary_is_read_once_per_content_version(client, django_assert_num_queries):
     client.get(PAGE)
-    # Another page, not cached: the treatment's 4 queries, neither the version nor the
-    # glossary (nor the pages that name the treatment).
-    with django_assert_num_queries(4):
+    # Another page, not cached: neither the version nor the glossary (nor the treatment
+    # and the pages that name it) is read again.
+    with django_assert_num_queries(0):
         html = client.get(PAGE, HTTP_HOST="localhost").content.decode()
     assert _definition_on(html, "relapse").startswith("The return of the disease")
 
@@ -445,3 +445,36 @@ def test_what_is_kept_per_content_version_holds_the_current_version_only():
     assert double(2) == 4
     assert (1,) not in memo and (2,) in memo
     assert double(1) == 2 and computed == [1, 2, 1]
+
+
+def test_a_page_not_cached_is_built_from_objects_kept_per_content_version(
+    client, settings, django_assert_num_queries
+):
+    """With the page cache off (every request renders), a page's object and a list page's
+    objects are read once per content version: a publish is seen at the next request, a
+    working change only in the staff preview."""
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(PAGE), client.get("/en/side-effects/")
+    with django_assert_num_queries(0):
+        assert "CAR-T cell therapy" in client.get(PAGE).content.decode()
+        assert "Cytokine release syndrome" in client.get("/en/side-effects/").content.decode()
+    therapy = Therapy.objects.working().get(key="car-t")
+    therapy.name_en = "CAR-T cells, renamed"
+    therapy.save()
+    side_effect = SideEffect.objects.working().get(key="cytokine-release-syndrome")
+    side_effect.name_en = "Cytokine storm, renamed"
+    side_effect.save()
+    assert "CAR-T cells, renamed" not in client.get(PAGE).content.decode()
+    user = User.objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
+    client.force_login(user)
+    preview = client.get(f"/admin/treatments/therapy/{therapy.pk}/preview/en/").content.decode()
+    assert "CAR-T cells, renamed" in preview
+    client.logout()
+    publishing.publish(therapy)
+    publishing.publish(side_effect)
+    assert "CAR-T cells, renamed" in client.get(PAGE).content.decode()
+    assert "Cytokine storm, renamed" in client.get("/en/side-effects/").content.decode()
+    # An address that finds nothing is looked up each time: nothing is kept for it.
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert client.get("/en/treatments/no-such-treatment/").status_code == 404

@@ -2,6 +2,7 @@ from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.csp import CSP
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -54,7 +55,16 @@ class TranslatedObjectMixin:
     page's address in each language the object is translated into, for the language
     switcher and hreflang links."""
 
+    live = True  # a published page; a staff preview (PreviewMixin) is not
+
     def get_object(self, queryset=None):
+        if self.live and queryset is None:
+            slug = self.kwargs["slug"]
+            return published_page(type(self), get_language(), slug, request=self.request)
+        return self.build_object(queryset)
+
+    def build_object(self, queryset=None):
+        """The page's object with everything its template reads (views extend it)."""
         return self.find_object(self.get_queryset() if queryset is None else queryset)
 
     def find_object(self, queryset):
@@ -77,6 +87,38 @@ class TranslatedObjectMixin:
         context["translated_object"] = self.object
         context["content_language"] = self.object.display_language()
         return context
+
+
+@per_content_version
+def published_page(view_class, language, slug):
+    """A published page's object, built once per content version in each process (as
+    what it draws from other pages is): a page not in the page cache then costs its
+    template, not its queries. Only pages found are kept (a wrong address raises)."""
+    view = view_class(kwargs={"slug": slug})
+    view.request = None
+    with translation.override(language):
+        return view.build_object()
+
+
+@per_content_version
+def published_list(model, language, alphabetical=False):
+    """What patients see of a model, as a list page shows it (in the model's order, or
+    alphabetical in the language), read once per content version in each process."""
+    objects = list(published(model))
+    if alphabetical:
+        with translation.override(language):
+            return by_name(objects)
+    return objects
+
+
+class PublishedListMixin:
+    """A ListView of the published objects of its `model`."""
+
+    alphabetical = False
+
+    def get_queryset(self):
+        language = get_language() if self.alphabetical else None
+        return published_list(self.model, language, self.alphabetical, request=self.request)
 
 
 def published_or_working(build):
@@ -126,11 +168,10 @@ def therapies_by_family(therapies):
     return [(family, members) for family, members in groups.items() if members]
 
 
-class TherapiesByFamilyMixin:
+class TherapiesByFamilyMixin(PublishedListMixin):
     """The published treatments, grouped by family (`families`)."""
 
-    def get_queryset(self):
-        return Therapy.objects.published()
+    model = Therapy
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(families=therapies_by_family(self.object_list), **kwargs)
@@ -140,8 +181,8 @@ class HomeView(TherapiesByFamilyMixin, ListView):
     template_name = "treatments/home.html"
 
     def get_context_data(self, **kwargs):
-        # The articles: a query only where the template shows them.
-        return super().get_context_data(articles=Article.objects.published(), **kwargs)
+        articles = published_list(Article, None, request=self.request)
+        return super().get_context_data(articles=articles, **kwargs)
 
 
 class TherapyListView(TherapiesByFamilyMixin, ListView):
@@ -195,8 +236,8 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
             )
         )
 
-    def get_object(self, queryset=None):
-        therapy = super().get_object(queryset)
+    def build_object(self, queryset=None):
+        therapy = super().build_object(queryset)
         about = pages_about_therapies(therapy.is_live, self.request)
         therapy.disease_pages, therapy.article_pages = (
             pages.get(therapy.pk, []) for pages in about
@@ -231,8 +272,8 @@ class TherapySignsMixin:
             )
         )
 
-    def get_object(self, queryset=None):
-        therapy = super().get_object(queryset)
+    def build_object(self, queryset=None):
+        therapy = super().build_object(queryset)
         effects = [row.side_effect for row in therapy.side_effects.all()]
         set_warning_signs([therapy, *effects], self.request)
         return therapy
@@ -303,12 +344,11 @@ class TherapySheetView(TherapySignsMixin, TranslatedObjectMixin, DetailView):
         )
 
 
-class SideEffectListView(ListView):
+class SideEffectListView(PublishedListMixin, ListView):
     template_name = "treatments/side_effect_list.html"
     context_object_name = "side_effects"
-
-    def get_queryset(self):
-        return by_name(SideEffect.objects.published())
+    model = SideEffect
+    alphabetical = True
 
 
 class SideEffectDetailView(TranslatedObjectMixin, DetailView):
@@ -325,8 +365,8 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
             .prefetch_related("sources", Prefetch("therapies", queryset=rows), "sign_notes")
         )
 
-    def get_object(self, queryset=None):
-        side_effect = super().get_object(queryset)
+    def build_object(self, queryset=None):
+        side_effect = super().build_object(queryset)
         set_warning_signs([side_effect], self.request)
         return side_effect
 
@@ -349,12 +389,10 @@ def by_name(objects):
     return sorted(objects, key=lambda item: slugify(item.name))
 
 
-class DiseaseListView(ListView):
+class DiseaseListView(PublishedListMixin, ListView):
     template_name = "treatments/disease_list.html"
     context_object_name = "diseases"
-
-    def get_queryset(self):
-        return Disease.objects.published()
+    model = Disease
 
 
 class DiseaseDetailView(TranslatedObjectMixin, DetailView):
@@ -378,12 +416,11 @@ class ArticleDetailView(TranslatedObjectMixin, DetailView):
         return version(Article).select_related(REVIEWER).prefetch_related("sources")
 
 
-class GlossaryView(ListView):
+class GlossaryView(PublishedListMixin, ListView):
     template_name = "treatments/glossary.html"
     context_object_name = "terms"
-
-    def get_queryset(self):
-        return by_name(GlossaryTerm.objects.published())
+    model = GlossaryTerm
+    alphabetical = True
 
 
 # Translators: example searches offered when a search finds nothing; words of the articles.
@@ -468,6 +505,8 @@ class WhatToDoView(TemplateView):
 class PreviewMixin:
     """Staff only (the admin wraps it): the working version of a page exactly as
     patients will see it once published, in the language of the address."""
+
+    live = False
 
     def get_queryset(self):
         return super().get_queryset(version=working)
