@@ -36,6 +36,27 @@ from .models import (
 REVIEWER = "reviewed_by__staff_profile"
 
 
+def shown(queryset, *hidden, related=""):
+    """Rows without what a page never shows: the `hidden` texts, and the Markdown patients
+    read as HTML (but for what tells whether a row is translated: display_language() reads
+    it); `related`: of the model reached through that lookup. What a page keeps per content
+    version then holds little more than what it shows."""
+    model = queryset.model
+    for name in filter(None, related.split("__")):
+        model = model._meta.get_field(name).related_model
+    markdown = [name for name in model.markdown_fields if name not in model.required_translations]
+    prefix = f"{related}__" if related else ""
+    return queryset.defer(*(prefix + name for name in (*markdown, *hidden)))
+
+
+def rendered(model) -> tuple[str, ...]:
+    """A model's HTML made from Markdown: the texts only its own page shows."""
+    return tuple(f"{name}_html" for name in model.markdown_fields)
+
+
+THERAPY_ARTICLE = rendered(Therapy)
+
+
 def published(model):
     """What patients see of a model: its live versions (and live rows)."""
     return model.objects.published()
@@ -101,11 +122,12 @@ def published_page(view_class, language, slug):
 
 
 @per_content_version
-def published_list(model, language, alphabetical=False):
-    """What patients see of a model, as a list page shows it (in the model's order, or
-    alphabetical in the language), read once per content version in each process."""
-    objects = list(published(model))
-    if alphabetical:
+def published_list(model, language=None, hidden=None):
+    """What patients see of a model, as a list page shows it: in the model's order, or, for
+    a `language`, alphabetical in it; without the `hidden` texts (by default the HTML only
+    each object's own page shows). Read once per content version in each process."""
+    objects = list(shown(published(model), *(rendered(model) if hidden is None else hidden)))
+    if language:
         with translation.override(language):
             return by_name(objects)
     return objects
@@ -115,10 +137,11 @@ class PublishedListMixin:
     """A ListView of the published objects of its `model`."""
 
     alphabetical = False
+    hidden = None  # published_list()'s
 
     def get_queryset(self):
         language = get_language() if self.alphabetical else None
-        return published_list(self.model, language, self.alphabetical, request=self.request)
+        return published_list(self.model, language, self.hidden, request=self.request)
 
 
 def published_or_working(build):
@@ -181,7 +204,7 @@ class HomeView(TherapiesByFamilyMixin, ListView):
     template_name = "treatments/home.html"
 
     def get_context_data(self, **kwargs):
-        articles = published_list(Article, None, request=self.request)
+        articles = published_list(Article, request=self.request)
         return super().get_context_data(articles=articles, **kwargs)
 
 
@@ -227,7 +250,7 @@ class TherapyDetailView(TranslatedObjectMixin, DetailView):
         )
         steps = TreatmentStep.objects.defer("key", "body").order_by("order")
         return (
-            version(Therapy)
+            shown(version(Therapy))
             .select_related(REVIEWER)
             .prefetch_related(
                 Prefetch("steps", queryset=steps),
@@ -261,8 +284,9 @@ class TherapySignsMixin:
 
     def get_queryset(self, version=published):
         rows = version(TherapySideEffect).select_related("side_effect")
+        rows = shown(rows, "key_points_html", "body_html", related="side_effect")
         return (
-            version(Therapy)
+            shown(version(Therapy), *THERAPY_ARTICLE)
             .select_related(REVIEWER)
             .prefetch_related(
                 "sources",
@@ -359,8 +383,9 @@ class SideEffectDetailView(TranslatedObjectMixin, DetailView):
 
     def get_queryset(self, version=published):
         rows = version(TherapySideEffect).select_related("therapy").order_by("therapy__order")
+        rows = shown(rows, *THERAPY_ARTICLE, related="therapy")
         return (
-            version(SideEffect)
+            shown(version(SideEffect))
             .select_related(REVIEWER)
             .prefetch_related("sources", Prefetch("therapies", queryset=rows), "sign_notes")
         )
@@ -400,8 +425,10 @@ class DiseaseDetailView(TranslatedObjectMixin, DetailView):
     context_object_name = "disease"
 
     def get_queryset(self, version=published):
-        therapies = Prefetch("therapies", queryset=version(Therapy))
-        return version(Disease).select_related(REVIEWER).prefetch_related("sources", therapies)
+        therapies = Prefetch("therapies", queryset=shown(version(Therapy), *THERAPY_ARTICLE))
+        return (
+            shown(version(Disease)).select_related(REVIEWER).prefetch_related("sources", therapies)
+        )
 
     def get_context_data(self, **kwargs):
         crumbs = [(reverse("treatments:disease-list"), _("Blood cancers"))]
@@ -413,7 +440,7 @@ class ArticleDetailView(TranslatedObjectMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self, version=published):
-        return version(Article).select_related(REVIEWER).prefetch_related("sources")
+        return shown(version(Article)).select_related(REVIEWER).prefetch_related("sources")
 
 
 class GlossaryView(PublishedListMixin, ListView):
@@ -421,6 +448,7 @@ class GlossaryView(PublishedListMixin, ListView):
     context_object_name = "terms"
     model = GlossaryTerm
     alphabetical = True
+    hidden = ()  # the glossary shows each definition
 
 
 # Translators: example searches offered when a search finds nothing; words of the articles.
