@@ -80,3 +80,21 @@ def test_200_kb_of_pathological_markdown_gives_html_or_a_refusal_within_the_boun
 
     assert seconds < BOUND_SECONDS, f"{seconds:.1f} s for 200 kB of {name!r}"
     assert html is None or "<script" not in html
+
+
+def test_the_cpu_limit_still_stops_a_conversion_whose_first_signal_was_lost():
+    """The signal can arrive while a __del__ runs, where its exception is dropped (seen in
+    this suite): the limit must fire again rather than let the conversion run on."""
+    stops = 0
+    end = time.process_time() + 2
+    with pytest.raises(markdown.MarkdownTooComplex):
+        with markdown._cpu_timer(0.05):
+            while time.process_time() < end:
+                try:
+                    while time.process_time() < end:
+                        pass
+                except markdown.MarkdownTooComplex:
+                    stops += 1
+                    if stops > 1:
+                        raise
+    assert stops == 2

@@ -125,7 +125,9 @@ def _cpu_timer(seconds: float):
             raise MarkdownTooComplex(f"not converted within {seconds:g} s of CPU time")
 
     previous = signal.signal(signal.SIGPROF, stop)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    # Again every 50 ms after the first: an exception raised while the interpreter runs a
+    # __del__ (the garbage collector, at any moment) is printed and dropped, not raised.
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.05)
     try:
         yield
     finally:
