@@ -31,6 +31,11 @@ def _same_page_url(request, language: str) -> str:
     return translate_url(request.path, language)
 
 
+# Lazy: the 400 page of a request whose host is not allowed never asks. Made once: lazy()
+# makes a class at each call.
+_absolute_url = lazy(lambda request, url: request.build_absolute_uri(url), str)
+
+
 @register.simple_tag(takes_context=True)
 def alternates(context):
     """The same page in each language it really exists in: for the language
@@ -59,8 +64,7 @@ def alternates(context):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": url,
-                # Lazy: the 400 page of a request whose host is not allowed never asks.
-                "absolute_url": lazy(request.build_absolute_uri, str)(url),
+                "absolute_url": _absolute_url(request, url),
                 "is_current": code == current,
             }
         )
