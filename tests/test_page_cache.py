@@ -270,6 +270,24 @@ def test_a_cached_page_is_served_while_the_database_is_down(client, database_dow
             assert "CAR-T cell therapy" in response.content.decode()
 
 
+def test_a_page_not_cached_is_rendered_from_what_this_process_keeps_while_the_database_is_down(
+    client, database_down
+):
+    """A page this process has rendered once, asked at another address (not in the page
+    cache), while the database is down: built from the objects kept for the content version,
+    even once the cache no longer knows that version."""
+    pages = {PAGE: "CAR-T cell therapy", GUIDE: "CAR-T", "/en/side-effects/": "Fatigue"}
+    for path in pages:
+        client.get(path)
+    with database_down():
+        for host in ("localhost", "127.0.0.1"):  # two addresses: neither copy is served
+            if host == "127.0.0.1":
+                cache.delete(page_cache.VERSION_KEY)
+            for path, words in pages.items():
+                response = client.get(path, HTTP_HOST=host)
+                assert response.status_code == 200 and words in response.content.decode()
+
+
 STOPPED_REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -254,8 +254,9 @@ def per_content_version(function):
     @functools.wraps(function)
     def memoized(*args, request=None):
         version = content_version(request)
-        if version is None:
-            return function(*args)
+        if version is None:  # neither the cache nor the database can tell: as for the pages,
+            value = memo.get(args, _VERSION)  # what this process keeps is all there is
+            return function(*args) if value is _VERSION else value
         if memo.get(_VERSION) != version:  # nothing of an older version is kept
             memo.clear()
             memo[_VERSION] = version
