@@ -6,9 +6,11 @@ import re
 from unittest import mock
 
 import pytest
+import redis
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -242,16 +244,24 @@ def test_a_release_renders_every_page_again(client):
     assert "As the new release shows it." in client.get(PAGE).content.decode()
 
 
+def another_host_published(announce=True):
+    """What this process sees when another gunicorn worker (another host with Redis)
+    published: the database's version moved, and the marker (or, with Redis, the cache's copy
+    of the version and the channel) told the others, unless `announce` is false."""
+    ContentChange.objects.filter(pk=1).update(changed_at="2030-01-01T00:00:00Z")
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        page_cache._touch_marker()  # the other worker's local cache is its own
+    elif announce:
+        page_cache.announce_new_version(backend)
+    else:  # its message lost on the way
+        backend.delete(page_cache.VERSION_KEY)
+
+
 def test_another_worker_s_change_reaches_this_one(client, django_assert_num_queries):
-    """What this process sees when another gunicorn worker (another host with Redis) published:
-    the database moved, and the marker (or Redis's copy of the version) with it."""
     client.get(PAGE)
     Therapy.objects.filter(key="car-t").update(summary_en="Published by another worker.")
-    ContentChange.objects.filter(pk=1).update(changed_at="2030-01-01T00:00:00Z")
-    if isinstance(caches["default"], LocMemCache):
-        page_cache._touch_marker()  # the other worker's local cache is its own
-    else:
-        cache.delete(page_cache.VERSION_KEY)
+    another_host_published()
     assert "Published by another worker." in client.get(PAGE).content.decode()
     with django_assert_num_queries(0):
         assert "Published by another worker." in client.get(PAGE).content.decode()
@@ -377,11 +387,7 @@ def test_another_worker_s_glossary_change_reaches_this_one(client):
     GlossaryTerm.objects.published().filter(key="relapse").update(
         definition_html_en="<p>Published by another worker.</p>"
     )
-    ContentChange.objects.filter(pk=1).update(changed_at="2030-01-01T00:00:00Z")
-    if isinstance(caches["default"], LocMemCache):
-        page_cache._touch_marker()
-    else:
-        cache.delete(page_cache.VERSION_KEY)
+    another_host_published()
     html = client.get(PAGE, HTTP_HOST="localhost").content.decode()
     assert _definition_on(html, "relapse") == "Published by another worker."
 
@@ -422,7 +428,8 @@ def test_a_page_this_process_served_is_not_read_from_the_shared_cache_again(clie
     backend = caches["default"]
     with mock.patch.object(backend, "get_many", wraps=backend.get_many) as get_many:
         assert client.get(PAGE).content == first
-    get_many.assert_called_once_with([page_cache.VERSION_KEY])  # a few bytes, not 40 kB
+    # The content version at most (a few bytes), not the page (40 kB).
+    assert [call.args for call in get_many.call_args_list] in ([], [([page_cache.VERSION_KEY],)])
     # A new version: the local copy is not served, the page is rendered again.
     therapy = Therapy.objects.working().get(key="car-t")
     therapy.summary_en = "Published after the local copy was kept."
@@ -497,3 +504,95 @@ def test_a_page_not_cached_is_built_from_objects_kept_per_content_version(
     for _ in range(2):
         with django_assert_num_queries(1):
             assert client.get("/en/treatments/no-such-treatment/").status_code == 404
+
+
+needs_redis = pytest.mark.skipif(
+    not isinstance(caches["default"], RedisCache),
+    reason="the channel of publishes is Redis's (REDIS_URL; .ci/run's second pass)",
+)
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """Counts the commands this process sends to Redis (listening on the channel sends none)."""
+    sent = []
+    execute = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *args, **kw: sent.append(args[0]) or execute(self, *args, **kw),
+    )
+    monkeypatch.setattr(page_cache, "WATCH_SECONDS", 60)  # a slow test is not a silent channel
+    return sent
+
+
+@needs_redis
+def test_with_redis_a_kept_page_is_served_without_asking_redis_until_a_publish_is_heard(
+    client, redis_commands
+):
+    first = client.get(PAGE).content
+    for _ in range(3):  # the version read again once the subscription is confirmed
+        assert client.get(PAGE).content == first
+    redis_commands.clear()
+    for _ in range(5):
+        assert client.get(PAGE).content == first
+    assert redis_commands == []
+    Therapy.objects.filter(key="car-t").update(summary_en="Published by another host.")
+    another_host_published()
+    redis_commands.clear()
+    assert "Published by another host." in client.get(PAGE).content.decode()
+    assert redis_commands[:1] == ["MGET"]  # the version, read again
+
+
+@needs_redis
+def test_with_redis_a_subscription_lost_and_renewed_misses_no_publish(client, redis_commands):
+    first = client.get(PAGE).content
+    for _ in range(3):
+        assert client.get(PAGE).content == first
+    # The server drops this process's subscription (a restart, a network cut, a timeout)...
+    redis_client = caches["default"]._cache.get_client(write=True)
+    host, port = page_cache._watch._pubsub.connection._sock.getsockname()[:2]
+    (listener,) = [
+        client_info["id"]
+        for client_info in redis_client.client_list(_type="pubsub")
+        if client_info["addr"] == f"{host}:{port}"
+    ]
+    redis_client.client_kill_filter(_id=listener)
+    # ... and another host publishes meanwhile: its message reaches nobody here.
+    Therapy.objects.filter(key="car-t").update(summary_en="Published while nobody listened.")
+    another_host_published()
+    assert "Published while nobody listened." in client.get(PAGE).content.decode()
+
+
+@needs_redis
+def test_with_redis_a_publish_whose_message_is_lost_is_seen_within_watch_seconds(
+    client, redis_commands, monkeypatch
+):
+    client.get(PAGE)
+    client.get(PAGE)
+    Therapy.objects.filter(key="car-t").update(summary_en="Published, its message lost.")
+    another_host_published(announce=False)
+    monkeypatch.setattr(page_cache, "WATCH_SECONDS", 0)  # as when that time has passed
+    assert "Published, its message lost." in client.get(PAGE).content.decode()
+
+
+@needs_redis
+def test_with_redis_a_silent_reconnection_misses_no_publish(client, redis_commands):
+    """redis-py may reconnect and subscribe again within a poll, saying nothing: what was
+    published while the connection was down is not heard, so the version is read again."""
+    first = client.get(PAGE).content
+    for _ in range(3):
+        assert client.get(PAGE).content == first
+    pubsub = page_cache._watch._pubsub
+    poll = pubsub.get_message
+
+    def reconnecting_poll(**kwargs):
+        pubsub.connection.disconnect()
+        Therapy.objects.filter(key="car-t").update(summary_en="Published during a reconnection.")
+        another_host_published()
+        pubsub.connection.connect()
+        pubsub.get_message = poll  # once
+        return None
+
+    pubsub.get_message = reconnecting_poll
+    assert "Published during a reconnection." in client.get(PAGE).content.decode()
