@@ -18,6 +18,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from treatments import cache as page_cache
 from treatments import publishing
 from treatments.models import ContentChange, GlossaryTerm, SideEffect, Therapy
+from treatments.templatetags import portal
 from treatments.views import TherapyDetailView
 
 pytestmark = pytest.mark.django_db
@@ -504,6 +505,52 @@ def test_a_page_not_cached_is_built_from_objects_kept_per_content_version(
     for _ in range(2):
         with django_assert_num_queries(1):
             assert client.get("/en/treatments/no-such-treatment/").status_code == 404
+
+
+def test_a_published_article_is_rendered_once_per_content_version(client, settings):
+    """With the page cache off, a page's article is kept per content version: one per
+    page, language and parameter the page reads; junk parameters and staff previews keep
+    nothing; a publish renders it again."""
+    settings.PAGE_CACHE_SECONDS = 0
+    kept = portal._kept_articles
+    first = client.get(PAGE).content
+    assert len(kept) == 1 and client.get(PAGE).content == first
+    later = client.get(f"{GUIDE}?when=later").content.decode()
+    whole = client.get(GUIDE).content.decode()
+    assert len(kept) == 3
+    chosen = '<a href="?when=later" aria-current="true">'
+    assert chosen in later and chosen not in whole
+    for number in range(20):
+        assert client.get(f"{PAGE}?utm_source={number}").status_code == 200
+    assert len(kept) == 3
+    therapy = Therapy.objects.working().get(key="car-t")
+    therapy.summary_en = "A summary only the staff preview shows."
+    therapy.save()
+    user = User.objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
+    client.force_login(user)
+    preview = client.get(f"/admin/treatments/therapy/{therapy.pk}/preview/en/").content.decode()
+    assert "A summary only the staff preview shows." in preview
+    client.logout()
+    assert len(kept) == 3 and client.get(PAGE).content == first
+    publishing.publish(therapy)
+    assert "A summary only the staff preview shows." in client.get(PAGE).content.decode()
+    assert len(kept) == 1
+
+
+def test_a_page_rendered_while_a_read_failed_is_neither_cached_nor_kept(client, caplog):
+    """The warning box's signs could not be read (the database went away after the page's
+    own objects were kept): the page says whom to call, and the next visitor gets it whole."""
+    signs = "Fever of 38"
+    with mock.patch(
+        "treatments.context_processors._signs_on_every_page",
+        side_effect=OperationalError("the database went away"),
+    ):
+        response = client.get(PAGE)
+    assert response.status_code == 200
+    assert signs not in response.content.decode()
+    assert "call your care team at once, day or night" in response.content.decode()
+    assert "The warning box's signs could not be read" in caplog.text
+    assert signs in client.get(PAGE).content.decode()
 
 
 needs_redis = pytest.mark.skipif(

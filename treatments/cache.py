@@ -340,26 +340,42 @@ _memos = []
 _VERSION = object()  # the key of the version a memo holds values for
 
 
-def per_content_version(function):
-    """function(*args), computed once per content version in this process: what a page
-    draws from other rows (the glossary) costs no query at each page rendered, and a
-    publish is seen at the next request on every host and worker, as the pages are."""
-    memo = {}  # {args: value} for memo[_VERSION]; emptied when the version moves
-    _memos.append(memo)
+class VersionMemo:
+    """Values computed once per content version in this process, by key: what a page draws
+    from other rows (the glossary) costs no query at each page rendered, and a publish is
+    seen at the next request on every host and worker, as the pages are."""
 
-    @functools.wraps(function)
-    def memoized(*args, request=None):
+    def __init__(self):
+        self._values = {}  # {key: value} for self._values[_VERSION]; emptied when it moves
+        _memos.append(self._values)
+
+    def __len__(self):
+        """How many values are kept."""
+        return len(self._values) - (_VERSION in self._values)
+
+    def get(self, key, compute, request=None):
+        """The value kept for `key`, or compute() kept (unless it raises)."""
+        memo = self._values
         version = content_version(request)
         if version is None:  # neither the cache nor the database can tell: as for the pages,
-            value = memo.get(args, _VERSION)  # what this process keeps is all there is
-            return function(*args) if value is _VERSION else value
+            value = memo.get(key, _VERSION)  # what this process keeps is all there is
+            return compute() if value is _VERSION else value
         if memo.get(_VERSION) != version:  # nothing of an older version is kept
             memo.clear()
             memo[_VERSION] = version
-        value = memo.get(args, _VERSION)  # one read: another thread may clear the memo
+        value = memo.get(key, _VERSION)  # one read: another thread may clear the memo
         if value is _VERSION:
-            value = memo[args] = function(*args)
+            value = memo[key] = compute()
         return value
+
+
+def per_content_version(function):
+    """function(*args), computed once per content version in this process (VersionMemo)."""
+    memo = VersionMemo()
+
+    @functools.wraps(function)
+    def memoized(*args, request=None):
+        return memo.get(args, lambda: function(*args), request)
 
     return memoized
 
@@ -450,10 +466,22 @@ def page_key(request):
 # The middleware ------------------------------------------------------------------------------
 
 
-def _cacheable(response) -> bool:
+def mark_incomplete(request):
+    """This page lacks something it shows when all is well (a read failed while the database
+    was away): it is served, but neither cached nor kept, so the next visitor gets it whole."""
+    if request is not None:
+        request.page_incomplete = True
+
+
+def is_incomplete(request) -> bool:
+    return getattr(request, "page_incomplete", False)
+
+
+def _cacheable(request, response) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (
-        response.status_code == 200
+        not is_incomplete(request)
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not response.has_header("Vary")  # the key knows no request header
@@ -528,7 +556,7 @@ class PageCacheMiddleware:
         request._content_version = version  # for what the page draws per version
 
         response = self.get_response(request)
-        if not _cacheable(response):
+        if not _cacheable(request, response):
             return response
         # ConditionalGetMiddleware, further in, gives a GET its ETag; a HEAD gets it here,
         # so that every stored page has one for the 304s of _serve().

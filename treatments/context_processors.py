@@ -3,7 +3,7 @@ import logging
 from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 
-from .cache import per_content_version
+from .cache import mark_incomplete, per_content_version
 from .models import CareService, Symptom
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ def live_service(request):
     except DatabaseError:
         # An error page while the database is away: it says whom to call without the number.
         logger.warning("The service's contact details could not be read", exc_info=True)
+        mark_incomplete(request)
         return None
 
 
@@ -45,6 +46,7 @@ def signs_on_every_page(request):
             return _signs_on_every_page(request=request)
         except DatabaseError:
             logger.warning("The warning box's signs could not be read", exc_info=True)
+            mark_incomplete(request)
             return []
 
     return {"signs_on_every_page": SimpleLazyObject(read)}

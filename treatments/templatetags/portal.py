@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
-from ..cache import per_content_version
+from ..cache import VersionMemo, canonical_query, is_incomplete, per_content_version
 from ..figures import figure_markup, has_figures, place_figures
 from ..glossary import link_glossary_terms
 from ..markdown import french_typography
@@ -155,6 +155,59 @@ def _figure_markups(figures, language) -> dict:
 @per_content_version
 def _published_figures(language) -> dict:
     return _figure_markups(Figure.objects.published(), language)
+
+
+_kept_articles = VersionMemo()
+
+
+class _Incomplete(Exception):
+    def __init__(self, html):
+        self.html = html
+
+
+class KeptArticleNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        page = context.get("translated_object")
+        live = getattr(context.get("view"), "live", False) is True and not context.get("preview")
+        query = request and canonical_query(request.path_info, request.META.get("QUERY_STRING"))
+        if not live or page is None or query is None:
+            return self.nodelist.render(context)
+        key = (
+            context.template.name,  # the page's own template: a treatment, its guide...
+            page._meta.label,
+            page.pk,
+            context.get("content_language"),
+            context.get("LANGUAGE_CODE"),
+            query,  # only the parameters the page reads, canonical: junk keeps nothing new
+        )
+
+        def render():
+            html = self.nodelist.render(context)
+            if is_incomplete(request):
+                raise _Incomplete(html)
+            return html
+
+        try:
+            return _kept_articles.get(key, render, request)
+        except _Incomplete as incomplete:
+            return incomplete.html
+
+
+@register.tag
+def kept_article(parser, token):
+    """{% kept_article %}...{% endkept_article %}: a published page's article, which depends
+    on nothing but the content version, its object, the languages and the parameters the
+    page reads, rendered once per content version in each process (as the objects it shows
+    are read once). Most of a page's rendering: the page cache then misses at the cost of
+    the layout around it. A staff preview, and a page rendered while a read failed, are
+    rendered each time."""
+    nodelist = parser.parse(("endkept_article",))
+    parser.delete_first_token()
+    return KeptArticleNode(nodelist)
 
 
 @register.simple_tag
