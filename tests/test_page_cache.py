@@ -512,7 +512,7 @@ def test_a_published_article_is_rendered_once_per_content_version(client, settin
     page, language and parameter the page reads; junk parameters and staff previews keep
     nothing; a publish renders it again."""
     settings.PAGE_CACHE_SECONDS = 0
-    kept = portal._kept_articles
+    kept = portal._kept_fragments
     first = client.get(PAGE).content
     assert len(kept) == 1 and client.get(PAGE).content == first
     later = client.get(f"{GUIDE}?when=later").content.decode()
@@ -523,6 +523,9 @@ def test_a_published_article_is_rendered_once_per_content_version(client, settin
     for number in range(20):
         assert client.get(f"{PAGE}?utm_source={number}").status_code == 200
     assert len(kept) == 3
+    assert "Understanding your treatment" in client.get("/en/").content.decode()
+    assert client.get("/en/?utm_source=1").status_code == 200
+    assert len(kept) == 4
     therapy = Therapy.objects.working().get(key="car-t")
     therapy.summary_en = "A summary only the staff preview shows."
     therapy.save()
@@ -531,7 +534,7 @@ def test_a_published_article_is_rendered_once_per_content_version(client, settin
     preview = client.get(f"/admin/treatments/therapy/{therapy.pk}/preview/en/").content.decode()
     assert "A summary only the staff preview shows." in preview
     client.logout()
-    assert len(kept) == 3 and client.get(PAGE).content == first
+    assert len(kept) == 4 and client.get(PAGE).content == first
     publishing.publish(therapy)
     assert "A summary only the staff preview shows." in client.get(PAGE).content.decode()
     assert len(kept) == 1

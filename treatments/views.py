@@ -138,6 +138,7 @@ class PublishedListMixin:
 
     alphabetical = False
     hidden = None  # published_list()'s
+    live = True  # published objects only: lists have no staff preview
 
     def get_queryset(self):
         language = get_language() if self.alphabetical else None

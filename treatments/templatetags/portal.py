@@ -157,7 +157,7 @@ def _published_figures(language) -> dict:
     return _figure_markups(Figure.objects.published(), language)
 
 
-_kept_articles = VersionMemo()
+_kept_fragments = VersionMemo()
 
 
 class _Incomplete(Exception):
@@ -165,21 +165,20 @@ class _Incomplete(Exception):
         self.html = html
 
 
-class KeptArticleNode(template.Node):
+class KeptPerVersionNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
 
     def render(self, context):
         request = context.get("request")
-        page = context.get("translated_object")
         live = getattr(context.get("view"), "live", False) is True and not context.get("preview")
         query = request and canonical_query(request.path_info, request.META.get("QUERY_STRING"))
-        if not live or page is None or query is None:
+        if not live or query is None:
             return self.nodelist.render(context)
+        page = context.get("translated_object")
         key = (
             context.template.name,  # the page's own template: a treatment, its guide...
-            page._meta.label,
-            page.pk,
+            page and (page._meta.label, page.pk),
             context.get("content_language"),
             context.get("LANGUAGE_CODE"),
             query,  # only the parameters the page reads, canonical: junk keeps nothing new
@@ -192,22 +191,22 @@ class KeptArticleNode(template.Node):
             return html
 
         try:
-            return _kept_articles.get(key, render, request)
+            return _kept_fragments.get(key, render, request)
         except _Incomplete as incomplete:
             return incomplete.html
 
 
 @register.tag
-def kept_article(parser, token):
-    """{% kept_article %}...{% endkept_article %}: a published page's article, which depends
-    on nothing but the content version, its object, the languages and the parameters the
-    page reads, rendered once per content version in each process (as the objects it shows
-    are read once). Most of a page's rendering: the page cache then misses at the cost of
-    the layout around it. A staff preview, and a page rendered while a read failed, are
-    rendered each time."""
-    nodelist = parser.parse(("endkept_article",))
+def kept_per_version(parser, token):
+    """{% kept_per_version %}...{% endkept_per_version %}: the part of a published page that
+    depends on nothing but the content version, the page's object, the languages and the
+    parameters the page reads (its article, a list), rendered once per content version in
+    each process, as the objects it shows are read once. Most of a page's rendering: a page
+    not in the page cache then costs the layout around it. A staff preview, and a page
+    rendered while a read failed, are rendered each time."""
+    nodelist = parser.parse(("endkept_per_version",))
     parser.delete_first_token()
-    return KeptArticleNode(nodelist)
+    return KeptPerVersionNode(nodelist)
 
 
 @register.simple_tag
