@@ -229,6 +229,25 @@ def test_a_published_change_reaches_the_next_visitor_at_once(client):
     assert "Tiredness (fatigue)" in client.get(GUIDE).content.decode()
 
 
+def test_a_host_that_read_the_previous_version_during_a_publish_cannot_bring_it_back(
+    client, django_capture_on_commit_callbacks
+):
+    """Another host read the content version from the database just before the publish was
+    committed, and stores it in the cache just after: the pages still show the new text."""
+    client.get(PAGE)
+    previous = page_cache._version_in_database()
+    therapy = Therapy.objects.working().get(key="car-t")
+    therapy.summary_en = "Published while another host was reading."
+    therapy.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish(therapy)
+    backend = caches["default"]
+    marker = page_cache._marker_stamp() if isinstance(backend, LocMemCache) else None
+    backend.add(page_cache.VERSION_KEY, (marker, previous), page_cache.VERSION_SECONDS)
+    page_cache._watch.forget()  # as after a message: the cache's copy is read again
+    assert "Published while another host was reading." in client.get(PAGE).content.decode()
+
+
 def test_content_changed_without_arguments_publishes(client):
     client.get(PAGE)
     Therapy.objects.filter(key="car-t").update(summary_en="Changed without a signal.")

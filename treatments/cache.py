@@ -102,17 +102,22 @@ def content_changed(**kwargs):
     # Now, for the requests of this transaction (and tests); again once it is committed,
     # for everyone else: before that, they would read the previous version.
     _forget_version()
-    transaction.on_commit(_forget_version)
+    transaction.on_commit(functools.partial(_forget_version, committed=True))
 
 
-def _forget_version():
+def _forget_version(committed=False):
+    """Once committed, the cache's copy becomes the database's new version rather than
+    nothing: a host that read the previous version just before the commit cannot store it
+    there again (it only adds a copy where there is none)."""
     _touch_marker()
     _watch.forget()
+    backend = caches["default"]
     try:
-        announce_new_version(caches["default"])
+        version = _version_in_database() if committed else None
+        announce_new_version(backend, version)
     except Exception as error:
         logger.error(
-            "Page cache: could not delete the content version (%r); other hosts may show the"
+            "Page cache: could not move the content version (%r); other hosts may show the"
             " previous content for up to %d s.",
             error,
             VERSION_SECONDS,
@@ -204,11 +209,16 @@ def _version_without_cache():
         return None
 
 
-def announce_new_version(backend):
-    """Tell every host the content version moved: the cache's copy is deleted and, with Redis,
-    the processes listening on the channel hear it (in that order: one that hears it reads
-    the version again and must not find the old copy)."""
-    backend.delete(VERSION_KEY)
+def announce_new_version(backend, version=None):
+    """Tell every host the content version moved: the cache's copy is replaced by `version`
+    (deleted when it is None: the next request reads the database) and, with Redis, the
+    processes listening on the channel hear it (in that order: one that hears it reads the
+    version again and must not find the old copy)."""
+    if version is None:
+        backend.delete(VERSION_KEY)
+    else:
+        marker = _marker_stamp() if isinstance(backend, LocMemCache) else None
+        backend.set(VERSION_KEY, (marker, version), VERSION_SECONDS)
     if isinstance(backend, RedisCache):
         client = backend._cache.get_client(write=True)
         client.publish(_channel(client), b"")
