@@ -21,8 +21,9 @@ truth; content_changed() moves it when what patients read changes (publishing, w
 a release), never for a working version. The cache keeps a copy under VERSION_KEY,
 read in the same round trip as the page; each page is stored under its key with
 the version it was rendered for, so a new version overwrites the old page
-rather than piling up beside it. With Redis (several hosts) a publish deletes
-the copy and announces it on a channel every process listens to (VersionWatch):
+rather than piling up beside it. A publish replaces the copy with the new version
+once committed and, with Redis (several hosts), announces it on a channel every
+process listens to (VersionWatch):
 a process that heard nothing since it read the version serves the pages it keeps
 with no round trip, and every host reads the new version at its next request. With
 the local-memory cache (one per gunicorn worker) a marker file's modification time
