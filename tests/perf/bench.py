@@ -5,6 +5,7 @@ Run it:
     BENCH_SECONDS=3 BENCH_SOAK_SECONDS=5 .venv/bin/python tests/perf/bench.py    # a quick look
     DATABASE_URL=postgres://hemato:hemato@127.0.0.1:5432/hemato \\
         REDIS_URL=redis://127.0.0.1:6379/2 make bench                   # PostgreSQL + Redis
+    BENCH_BEFORE=b7d63ac make bench           # before and after, side by side in one run
 
 It needs Linux (/proc) and wrk (`apt-get install -y wrk`). All traffic stays on 127.0.0.1.
 
@@ -17,6 +18,14 @@ replaced mid-run), on a free port, once per mode:
 Each URL gets a 1 s warm-up, then `wrk -t2 -c16 -d$BENCH_SECONDS s` (default 10 s); the warm
 server also runs the soak. The report ends with one table, every target beside its figure.
 
+Before and after: BENCH_BEFORE=<git revision> also serves that revision of the code (extracted
+with `git archive` into a temporary folder, prepared the same way, run by this virtual
+environment) from a second gunicorn, with its own database (SQLite in that folder, or the
+PostgreSQL database named as DATABASE_URL's with "_before" appended, created if missing) and its
+own Redis database (REDIS_URL's number + 1). Each row then measures the static file, the page
+as the revision serves it, and the page as this checkout serves it, one after the other; the
+report ends with a table of the two side by side.
+
 The figures:
     req/s       requests per second completed by wrk, at 16 connections.
     vs static   req/s as a share of whitenoise serving css/site.css from the same gunicorn, in
@@ -28,7 +37,8 @@ The figures:
                 shared machine barely changes (unlike req/s and latency).
     SQL/req     queries of one request, test client, same settings: miss = first request
                 after clearing the cache, warm = the request after it.
-    weight      bytes of the HTML, and of the CSS and JS it links, before compression.
+    weight      bytes of the HTML, and of the CSS and JS it links, before compression, and
+                all of them as sent compressed (gzip): the budget of tests/test_weight.py.
     soak        BENCH_SOAK_SECONDS (default 60; 0 skips it) at 64 connections on the
                 treatment page, cache warm: errors, and each worker's resident memory
                 (VmRSS) before and after.
@@ -38,6 +48,7 @@ Exit code 0 when the benchmark ran to completion, whether the targets are met or
 """
 
 import contextlib
+import gzip
 import html.parser
 import json
 import os
@@ -60,6 +71,7 @@ from urllib.parse import urljoin, urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+BEFORE = os.environ.get("BENCH_BEFORE", "")
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
 CONNECTIONS, SOAK_CONNECTIONS = 16, 64
 # 2 by default, as the figures in README.md; production runs 2 x cores + 1 (gunicorn.conf.py).
@@ -81,7 +93,7 @@ WARM_CPU_MS = 0.9
 MISS_CPU_MS = 5.0
 MISS_SQL = 6
 WARM_P99_MS = 20.0
-WEIGHT_BYTES = 60 * 1024
+SENT_BYTES = 60 * 1024  # as tests/test_weight.py's SENT_LIMIT
 SOAK_GROWTH = 0.10
 
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
@@ -134,10 +146,10 @@ def backends(env):
     return f"{database} + {cache}"
 
 
-def manage(env, *args, timeout=600):
+def manage(env, *args, timeout=600, root=ROOT):
     return subprocess.run(
         [PYTHON, "manage.py", *args],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         check=True,
         timeout=timeout,
@@ -146,11 +158,51 @@ def manage(env, *args, timeout=600):
     ).stdout
 
 
-def prepare(env):
+def prepare(env, root=ROOT):
     print("== collectstatic, migrate, load_content", flush=True)
-    manage(env, "collectstatic", "--noinput", "-v", "0")
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "load_content")
+    manage(env, "collectstatic", "--noinput", "-v", "0", root=root)
+    manage(env, "migrate", "--noinput", "-v", "0", root=root)
+    manage(env, "load_content", root=root)
+
+
+@contextlib.contextmanager
+def before_tree(revision, env):
+    """(folder, environment) of an earlier revision of the code, prepared like this one; the
+    folder is removed afterwards."""
+    print(f"== {revision}: git archive, compilemessages, its own database", flush=True)
+    with tempfile.TemporaryDirectory(prefix="hemato-bench-before-") as directory:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", revision],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", directory], input=archive, check=True, timeout=120)
+        root, env = Path(directory), env.copy()
+        if env.get("DATABASE_URL", "").startswith("postgres"):
+            env["DATABASE_URL"] = own_postgres_database(env["DATABASE_URL"], "_before")
+        elif env.get("DATABASE_URL"):
+            raise BenchError("BENCH_BEFORE runs on SQLite or PostgreSQL only.")
+        if env.get("REDIS_URL"):
+            url = urlsplit(env["REDIS_URL"])
+            number = (int(url.path.strip("/") or 0) + 1) % 16
+            env["REDIS_URL"] = url._replace(path=f"/{number}").geturl()
+        manage(env, "compilemessages", "--ignore=.venv", "-v", "0", root=root)
+        prepare(env, root)
+        yield root, env
+
+
+def own_postgres_database(url, suffix):
+    """DATABASE_URL for a database named as url's with suffix, created if it does not exist."""
+    import psycopg  # only here: SQLite runs need no PostgreSQL driver
+
+    parts = urlsplit(url)
+    name = parts.path.strip("/") + suffix
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as db:
+        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            db.execute(f'CREATE DATABASE "{name}"')
+    return parts._replace(path=f"/{name}").geturl()
 
 
 def hashed_static_url(name):
@@ -262,10 +314,16 @@ def rss_kib(pid):
     raise BenchError(f"no VmRSS for process {pid}")
 
 
+@dataclass
+class Server:
+    master: int  # gunicorn's pid
+    base_url: str
+    log: Path
+
+
 @contextlib.contextmanager
-def gunicorn(env):
-    """Start gunicorn on a free port of 127.0.0.1, yield (master pid, base URL, log path),
-    stop it."""
+def gunicorn(env, root=ROOT):
+    """Start gunicorn on a free port of 127.0.0.1, yield its Server, stop it."""
     port = free_port()
     env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(WORKERS)}
     command = [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--max-requests", "0"]
@@ -273,12 +331,12 @@ def gunicorn(env):
         log = Path(directory) / "gunicorn.log"
         with log.open("a") as output:  # its own session: Ctrl-C reaches us, not gunicorn
             server = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
+                command, cwd=root, env=env, stdout=output, stderr=output, start_new_session=True
             )
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_until_answering(server, base_url, log)
-            yield server.pid, base_url, log
+            yield Server(server.pid, base_url, log)
         finally:
             stop(server)
 
@@ -355,28 +413,40 @@ def measure(master, url, seconds=SECONDS, connections=CONNECTIONS):
     return load
 
 
-def measure_mode(mode, master, base_url, log, static_url):
-    """{label: Load, or a str saying why it was not measured}, the static file first. Each page
-    is measured right after a run of the static file (its `static_rps`): on a shared machine
-    the load of the moment weighs on both alike."""
-    results, static_runs = {}, []
-    for label, path in {"static css": static_url, **PAGES}.items():
-        status, _ = fetch(base_url + path)
-        if status != 200:
-            results[label] = "not built yet (404)" if status == 404 else f"answered {status}"
-            if status >= 500:  # the exception, from the last line of the server's log
-                results[label] += f" ({(tail(log).strip().splitlines() or [''])[-1][:70]})"
-        else:
-            if label != "static css":
-                static_runs.append(measure(master, base_url + static_url))
-            run_wrk(base_url + path, 1, CONNECTIONS)  # warm-up, not measured
-            results[label] = measure(master, base_url + path)
-            if static_runs:
-                results[label].static_rps = static_runs[-1].rps
+def measure_page(server, path):
+    """A Load of path after a 1 s warm-up, or a str saying why it was not measured."""
+    status, _ = fetch(server.base_url + path)
+    if status != 200:
+        why = "not built yet (404)" if status == 404 else f"answered {status}"
+        if status >= 500:  # the exception, from the last line of the server's log
+            why += f" ({(tail(server.log).strip().splitlines() or [''])[-1][:70]})"
+        return why
+    run_wrk(server.base_url + path, 1, CONNECTIONS)
+    return measure(server.master, server.base_url + path)
+
+
+def measure_mode(mode, server, static_url, before=None):
+    """({label: Load, or a str saying why it was not measured}, the same for `before`, another
+    revision's server, if any), the static file first. Each page is measured right after a run
+    of the static file (its `static_rps`), and the other revision's page between the two: on a
+    shared machine the load of the moment weighs on all alike."""
+    results, earlier, static_runs = {}, {}, []
+    results["static css"] = measure_page(server, static_url)
+    print(f"   {mode} {'static css':<13} {describe(results['static css'])}", flush=True)
+    for label, path in PAGES.items():
+        if isinstance(results["static css"], Load):
+            static_runs.append(measure(server.master, server.base_url + static_url))
+        if before:
+            earlier[label] = measure_page(before, path)
+            print(f"   {mode} {label:<13} {describe(earlier[label])}  ({BEFORE})", flush=True)
+        results[label] = measure_page(server, path)
+        for load in (earlier.get(label), results[label]):
+            if isinstance(load, Load) and static_runs:
+                load.static_rps = static_runs[-1].rps
         print(f"   {mode} {label:<13} {describe(results[label])}", flush=True)
-    if isinstance(results["static css"], Load) and static_runs:
+    if static_runs:
         results["static css"] = combined([results["static css"], *static_runs])
-    return results
+    return results, earlier
 
 
 def combined(loads):
@@ -417,7 +487,8 @@ class AssetLinks(html.parser.HTMLParser):
 
 
 def page_weights(base_url):
-    """{label: (HTML bytes, CSS bytes, JS bytes)} of the pages that answer 200."""
+    """{label: (HTML bytes, CSS bytes, JS bytes, all of them gzipped)} of the pages that
+    answer 200."""
     weights = {}
     for label, path in PAGES.items():
         status, body = fetch(base_url + path)
@@ -425,23 +496,27 @@ def page_weights(base_url):
             continue
         links = AssetLinks()
         links.feed(body.decode())
+        css = linked_files(base_url + path, links.css)
+        js = linked_files(base_url + path, links.js)
         weights[label] = (
             len(body),
-            asset_bytes(base_url + path, links.css),
-            asset_bytes(base_url + path, links.js),
+            sum(map(len, css)),
+            sum(map(len, js)),
+            sum(len(gzip.compress(data)) for data in (body, *css, *js)),
         )
     return weights
 
 
-def asset_bytes(page_url, hrefs):
-    """The bytes of the files a page links, each counted once; only ours, on 127.0.0.1."""
-    total = 0
+def linked_files(page_url, hrefs):
+    """The bodies of the files a page links, each once; only ours, on 127.0.0.1."""
+    bodies = []
     for url in {urljoin(page_url, href) for href in hrefs if href}:
         status, body = fetch(url) if urlsplit(url).hostname == "127.0.0.1" else ("elsewhere", b"")
         if status != 200:
             print(f"   not counted: {url}, linked by {page_url}: {status}", flush=True)
-        total += len(body) if status == 200 else 0
-    return total
+        else:
+            bodies.append(body)
+    return bodies
 
 
 def soak(master, url):
@@ -464,7 +539,7 @@ def verdict(ok, checks, name):
 RULE = "-" * 104
 
 
-def report(setup, results, queries, weights, soaked, notes):
+def report(setup, results, queries, weights, soaked, notes, earlier=None):
     """The final table: every figure with its target and whether it is met, then notes."""
     checks = []
     out = [
@@ -473,6 +548,7 @@ def report(setup, results, queries, weights, soaked, notes):
         *throughput_lines(results, queries, checks),
         *weight_lines(weights, checks),
         *soak_lines(soaked, checks),
+        *(comparison_lines(results, earlier) if earlier else []),
         RULE,
         f"targets met: {sum(ok for _, ok in checks)} of {len(checks)}",
         *(f"  not met: {name}" for name, ok in checks if not ok),
@@ -535,20 +611,56 @@ def throughput_lines(results, queries, checks):
     return lines
 
 
+def comparison_lines(results, earlier):
+    """Before (BENCH_BEFORE) and after, row by row; not counted in the targets."""
+    after = subprocess.run(
+        ["git", "describe", "--always", "--dirty=+changes"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    heading = (
+        f"before ({BEFORE}) -> after ({after}), measured alternately in this run: req/s, as a"
+        " share of the static file's, and server CPU per request"
+    )
+    lines = [
+        RULE,
+        *textwrap.wrap(heading, len(RULE), subsequent_indent="  "),
+        f"{'page':<13} {'mode':<4} {'req/s':>15}  {'vs static':>13}  {'CPU ms/req':>14}",
+    ]
+    for label in PAGES:
+        for mode in MODES:
+            pair = (earlier[mode].get(label), results[mode][label])
+            if not all(isinstance(load, Load) for load in pair):
+                lines.append(f"{label:<13} {mode:<4} " + " -> ".join(map(describe, pair)))
+                continue
+            rps, share, cpu = (
+                " -> ".join(cell.format(value(load)) for load in pair)
+                for cell, value in (
+                    ("{:6.0f}", lambda load: load.rps),
+                    ("{:4.0%}", lambda load: load.rps / load.static_rps),
+                    ("{:5.2f}", lambda load: load.cpu_ms),
+                )
+            )
+            lines.append(f"{label:<13} {mode:<4} {rps:>15}  {share:>13}  {cpu:>14}")
+    return lines
+
+
 def weight_lines(weights, checks):
     lines = [
         RULE,
-        f"page weight before compression: HTML + the CSS and JS it links,"
-        f" target <= {WEIGHT_BYTES} bytes (60 KB)",
-        f"{'page':<13} {'HTML':>8} {'CSS':>8} {'JS':>8} {'total':>8}",
+        "page weight: HTML + the CSS and JS it links, before compression and as sent (gzip),"
+        f" target sent <= {SENT_BYTES} bytes (60 KB)",
+        f"{'page':<13} {'HTML':>8} {'CSS':>8} {'JS':>8} {'total':>8} {'sent':>8}",
     ]
     for label in PAGES:
         if label not in weights:
             lines.append(f"{label:<13} not built yet")
             continue
-        total = sum(weights[label])
-        ok = verdict(total <= WEIGHT_BYTES, checks, f"{label} weight")
-        sizes = " ".join(f"{size:8d}" for size in (*weights[label], total))
+        *uncompressed, sent = weights[label]
+        ok = verdict(sent <= SENT_BYTES, checks, f"{label} weight")
+        sizes = " ".join(f"{size:8d}" for size in (*uncompressed, sum(uncompressed), sent))
         lines.append(f"{label:<13} {sizes} {ok}")
     return lines
 
@@ -612,15 +724,24 @@ def run_benchmark():
     prepare(env)
     queries = count_queries(env)
     static_url = hashed_static_url("css/site.css")
-    results, weights, soaked = {}, {}, None
-    for mode, settings in MODES.items():
-        print(f"== gunicorn, {mode} mode: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s", flush=True)
-        with gunicorn(env | settings) as (master, base_url, log):
-            results[mode] = measure_mode(mode, master, base_url, log, static_url)
-            if mode == "warm":
-                weights = page_weights(base_url)
-                if SOAK_SECONDS > 0:
-                    soaked = soak(master, base_url + PAGES[SOAK_PAGE])
+    results, earlier, weights, soaked = {}, {}, {}, None
+    with contextlib.ExitStack() as trees:
+        if BEFORE:
+            before_root, before_env = trees.enter_context(before_tree(BEFORE, env))
+        for mode, settings in MODES.items():
+            print(f"== gunicorn, {mode} mode: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s", flush=True)
+            with contextlib.ExitStack() as servers:
+                server = servers.enter_context(gunicorn(env | settings))
+                before = (
+                    servers.enter_context(gunicorn(before_env | settings, before_root))
+                    if BEFORE
+                    else None
+                )
+                results[mode], earlier[mode] = measure_mode(mode, server, static_url, before)
+                if mode == "warm":
+                    weights = page_weights(server.base_url)
+                    if SOAK_SECONDS > 0:
+                        soaked = soak(server.master, server.base_url + PAGES[SOAK_PAGE])
     setup += (
         f"; gunicorn {WORKERS} sync workers; wrk -t2 -c{CONNECTIONS} -d{SECONDS}s per row;"
         f" static file {static_url}"
@@ -633,7 +754,7 @@ def run_benchmark():
             "SQL/req leaves out the SELECT 1 that conn_health_checks sends once per request on a"
             " reused PostgreSQL connection (Django sends it outside its query log)."
         )
-    return report(setup, results, queries, weights, soaked, notes)
+    return report(setup, results, queries, weights, soaked, notes, BEFORE and earlier)
 
 
 def main():
