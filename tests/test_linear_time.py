@@ -2,6 +2,7 @@
 quadratic path (30 s per MB of glossary linking, a minute for a French summary of
 60,000 spaces) could not meet. Speed itself is measured by `make bench`."""
 
+import threading
 import time
 
 import pytest
@@ -82,18 +83,83 @@ def test_200_kb_of_pathological_markdown_gives_html_or_a_refusal_within_the_boun
     assert html is None or "<script" not in html
 
 
-def test_the_cpu_limit_still_stops_a_conversion_whose_first_signal_was_lost():
-    """The signal can arrive while a __del__ runs, where its exception is dropped (seen in
-    this suite): the limit must fire again rather than let the conversion run on."""
-    stops = 0
-    end = time.process_time() + 2
-    with pytest.raises(markdown.MarkdownTooComplex), markdown._cpu_timer(0.05):
-        while time.process_time() < end:
+def in_a_thread_too(thread):
+    """Runs a test's body in the main thread (gunicorn's workers, commands) or in a thread of
+    its own (runserver's requests), and raises what it raised."""
+
+    def run(body):
+        if thread == "main thread":
+            return body()
+        outcome = {}
+
+        def target():
             try:
-                while time.process_time() < end:
-                    pass
-            except markdown.MarkdownTooComplex:
-                stops += 1
-                if stops > 1:
-                    raise
-    assert stops == 2
+                outcome["result"] = body()
+            except BaseException as error:  # noqa: BLE001 — given back to the test
+                outcome["error"] = error
+
+        worker = threading.Thread(target=target, daemon=True)  # should it run on
+        worker.start()
+        worker.join(timeout=30)
+        assert not worker.is_alive(), "the block ran on"
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+    return run
+
+
+THREADS = ["main thread", "another thread"]
+
+
+@pytest.mark.parametrize("thread", THREADS)
+def test_the_cpu_limit_stops_a_conversion_in_any_thread(thread, monkeypatch):
+    monkeypatch.setattr(markdown, "RENDER_CPU_SECONDS", 0.5)
+
+    def render():
+        start = time.thread_time()
+        with pytest.raises(MarkdownTooComplex, match="not converted within the CPU time"):
+            render_markdown("[" * 20_000, "fr")  # 149 s without the limit
+        return time.thread_time() - start
+
+    seconds = in_a_thread_too(thread)(render)
+
+    assert 0.5 <= seconds < 0.5 + 0.25
+
+
+@pytest.mark.parametrize("thread", THREADS)
+def test_the_cpu_limit_leaves_the_code_after_the_block_alone(thread):
+    def run():
+        with markdown._cpu_timer(0.05):
+            pass  # ended in time
+        with markdown._cpu_timer(0.05), pytest.raises(MarkdownTooComplex):
+            while True:
+                pass
+        end = time.thread_time() + 0.3
+        while time.thread_time() < end:  # nothing is raised here
+            pass
+        return "ran to its end"
+
+    assert in_a_thread_too(thread)(run) == "ran to its end"
+
+
+@pytest.mark.parametrize("thread", THREADS)
+def test_the_cpu_limit_still_stops_a_conversion_whose_first_exception_was_lost(thread):
+    """The exception can arrive while a __del__ runs, where it is dropped (seen in this
+    suite): the limit must fire again rather than let the conversion run on."""
+
+    def run():
+        stops = 0
+        end = time.thread_time() + 2
+        with pytest.raises(MarkdownTooComplex), markdown._cpu_timer(0.05):
+            while time.thread_time() < end:
+                try:
+                    while time.thread_time() < end:
+                        pass
+                except MarkdownTooComplex:
+                    stops += 1
+                    if stops > 1:
+                        raise
+        return stops
+
+    assert in_a_thread_too(thread)(run) == 2

@@ -6,9 +6,11 @@ attributes, so no staff input can put script, event handlers, styles or
 the in-page table of contents; French text gets its non-breaking spaces.
 """
 
+import ctypes
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from html import unescape
 from xml.etree import ElementTree
@@ -103,9 +105,7 @@ class MarkdownTooComplex(ValueError):
 @contextmanager
 def _cpu_limit(seconds: float):
     """Raises MarkdownTooComplex in the block once it has used `seconds` of CPU time,
-    or when the block runs out of stack. A signal reaches the main thread only:
-    gunicorn's sync workers, commands and tests run there; a threaded development
-    server renders without the time limit."""
+    or when the block runs out of stack."""
     try:
         with _cpu_timer(seconds):
             yield
@@ -113,27 +113,85 @@ def _cpu_limit(seconds: float):
         raise MarkdownTooComplex("nested too deeply to be converted") from None
 
 
-@contextmanager
+class _OutOfCpuTime(MarkdownTooComplex):
+    def __init__(self, *args):  # raised by its class, without arguments (_thread_timer)
+        super().__init__(*args or ["not converted within the CPU time allowed"])
+
+
+REPEAT_SECONDS = 0.05
+REPEATS = 10
+
+
 def _cpu_timer(seconds: float):
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    """Raises _OutOfCpuTime in the block once it has used `seconds` of CPU time, and again
+    every 50 ms: an exception raised while the interpreter runs a __del__ (the garbage
+    collector, at any moment) is printed and dropped, not raised. Gunicorn's sync workers,
+    commands and tests run in the main thread, where a signal does it; runserver's requests
+    run in threads of their own, where a watcher thread does."""
+    if threading.current_thread() is threading.main_thread():
+        return _signal_timer(seconds)
+    return _thread_timer(seconds)
+
+
+@contextmanager
+def _signal_timer(seconds: float):
     running = True
 
     def stop(signum, frame):
-        if running:
-            raise MarkdownTooComplex(f"not converted within {seconds:g} s of CPU time")
+        if running:  # the handler runs in this thread: nothing is raised once the block ended
+            raise _OutOfCpuTime
 
     previous = signal.signal(signal.SIGPROF, stop)
-    # Again every 50 ms after the first: an exception raised while the interpreter runs a
-    # __del__ (the garbage collector, at any moment) is printed and dropped, not raised.
-    signal.setitimer(signal.ITIMER_PROF, seconds, 0.05)
+    signal.setitimer(signal.ITIMER_PROF, seconds, REPEAT_SECONDS)
     try:
         yield
     finally:
         running = False
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
+
+
+@contextmanager
+def _thread_timer(seconds: float):
+    """The watcher reads the block's thread's CPU clock and raises the exception in it (at its
+    next bytecode, as a signal would). Unlike a signal's handler it cannot tell whether the
+    block has just ended: one raised in that instant, before the block could say so, reaches
+    the code after it; then REPEATS bounds how long it goes on."""
+    target = threading.get_ident()
+    clock = time.pthread_getcpuclockid(target)
+    deadline = time.clock_gettime(clock) + seconds
+    running = threading.Event()
+    running.set()
+    lock = threading.Lock()
+
+    def watch():
+        raised = 0
+        while running.is_set() and raised < REPEATS:
+            left = deadline - time.clock_gettime(clock)
+            time.sleep(min(left, REPEAT_SECONDS) if left > 0 else REPEAT_SECONDS)
+            with lock:
+                if running.is_set() and time.clock_gettime(clock) >= deadline:
+                    _raise_in_thread(target, _OutOfCpuTime)
+                    raised += 1
+
+    watcher = threading.Thread(target=watch, name="markdown-cpu-limit", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        while running.is_set():
+            try:
+                with lock:
+                    running.clear()
+                    _raise_in_thread(target, None)  # one raised as the block ended
+            except _OutOfCpuTime:
+                pass  # it arrived here: the block had ended, its result stands
+
+
+def _raise_in_thread(thread: int, exception: type[BaseException] | None):
+    """Raises `exception` in that thread at its next bytecode; None takes a pending one back."""
+    pending = ctypes.py_object(exception) if exception else None  # None: a NULL pointer
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), pending)
 
 
 class _FigureImages(Treeprocessor):
