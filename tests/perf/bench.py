@@ -650,8 +650,8 @@ def comparison_lines(results, earlier):
 def weight_lines(weights, checks):
     lines = [
         RULE,
-        "page weight: HTML + the CSS and JS it links, before compression and as sent (gzip),"
-        f" target sent <= {SENT_BYTES} bytes (60 KB)",
+        "page weight: HTML + the CSS and JS it links, before compression and as sent (gzip)",
+        f"target: sent <= {SENT_BYTES} bytes (60 KB)",
         f"{'page':<13} {'HTML':>8} {'CSS':>8} {'JS':>8} {'total':>8} {'sent':>8}",
     ]
     for label in PAGES:
