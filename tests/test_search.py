@@ -4,8 +4,11 @@ import re
 
 import pytest
 from django.utils.translation import override
+from hypothesis import given
+from hypothesis import strategies as st
 
 from treatments import publishing
+from treatments import search as search_module
 from treatments.models import Status
 
 from .builders import make_therapy
@@ -177,6 +180,27 @@ def test_search_instead_for_the_words_as_typed(client):
     html = response.content.decode()
     assert "Résultats pour" not in html
     assert "Aucun résultat pour «\u00a0radiotérapie\u00a0»." in html
+
+
+def test_only_the_words_searched_for_are_corrected(client):
+    """A long query is searched for its first words only (MAX_CONCEPTS): the words after
+    them are neither searched for nor corrected, which keeps a query of 200 characters of
+    junk as cheap as a short one."""
+    words = [f"zqxw{letter}" for letter in "bcdfghjk"]  # eight words no page holds, nor any near
+    assert len(words) == search_module.MAX_CONCEPTS
+
+    first = search(client, " ".join(["radiotérapie", *words]))
+    after = search(client, " ".join([*words, "radiotérapie"]))
+
+    assert "Résultats pour « radiothérapie" in first
+    assert "Résultats pour" not in after
+
+
+@given(a=st.text("abcd", max_size=8), b=st.text("abcd", max_size=8), limit=st.integers(0, 3))
+def test_an_edit_distance_with_a_limit_is_exact_up_to_the_limit(a, b, limit):
+    full = search_module.edit_distance(a, b)
+    bounded = search_module.edit_distance(a, b, limit)
+    assert bounded == full if full <= limit else bounded > limit
 
 
 def test_a_known_word_is_never_corrected(client):

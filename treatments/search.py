@@ -237,8 +237,9 @@ class Query:
         return bool(self.concepts)
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Letters inserted, deleted, replaced or swapped with their neighbour."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Letters inserted, deleted, replaced or swapped with their neighbour; past `limit`,
+    some number above it (the rest is not computed)."""
     previous2, previous = None, list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
@@ -247,6 +248,8 @@ def edit_distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
                 cost = min(cost, previous2[j - 2] + 1)
             current.append(cost)
+        if limit is not None and min(current) > limit and min(previous) > limit:
+            return min(current)  # no cell of the rows to come can get back under it
         previous2, previous = previous, current
     return previous[-1]
 
@@ -261,13 +264,14 @@ def _corrections(words: list[str], language: str) -> dict[str, str]:
     )
     corrections = {}
     for word in words:
-        if any(known.startswith(prefix_stem(word)) for known, _spelling, _n in candidates):
+        stem = prefix_stem(word)
+        if any(known.startswith(stem) for known, _spelling, _n in candidates):
             continue
         scored = []
         for known, spelling, documents in candidates:
             allowed = 2 if len(word) >= 6 and known[0] == word[0] else 1
             if abs(len(known) - len(word)) <= allowed:
-                distance = edit_distance(word, known)
+                distance = edit_distance(word, known, limit=allowed)
                 if distance <= allowed:
                     scored.append((distance, -documents, spelling))
         if scored:
@@ -326,12 +330,12 @@ def parse_query(raw: str, language: str, correct: bool = True, synonym_groups=No
     if synonym_groups is None:
         synonym_groups = list(map(prepare_synonyms, _synonym_groups(language)))
     tokens = [Token(match.group(), match.start(), match.end()) for match in TOKEN.finditer(raw)]
+    # Only the words searched for (the first MAX_CONCEPTS) are worth correcting.
+    searched = list(dict.fromkeys(token.words for token in tokens if token.words))
     typos = {
-        token.words[0]
-        for token in tokens
-        if len(token.words) == 1
-        and 4 <= len(token.words[0]) <= LONGEST_WORD
-        and token.words[0].isalpha()
+        words[0]
+        for words in searched[:MAX_CONCEPTS]
+        if len(words) == 1 and 4 <= len(words[0]) <= LONGEST_WORD and words[0].isalpha()
     }
     corrections = _corrections(sorted(typos), language) if correct and typos else {}
     text = raw
