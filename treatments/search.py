@@ -22,6 +22,7 @@ content has changed since the last build, with SearchWord, the vocabulary of
 the content and of the synonyms for spelling correction.
 """
 
+import bisect
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -158,17 +159,44 @@ def _synonym_groups(language) -> list[list[str]]:
     return [group.terms.splitlines() for group in groups]
 
 
-_groups_by_change = {}  # {(language, content change): prepared groups}, current content only
+def _prepared_synonym_groups(language):
+    return list(map(prepare_synonyms, _synonym_groups(language)))
+
+
+_by_change = {}  # {(what, language, content change): value}, current content only
+
+
+def _once_per_change(what, language, changed_at, compute):
+    """compute(language), once per process and content change (the index's version)."""
+    key = (what, language, changed_at)
+    if key not in _by_change:
+        if any(change != changed_at for _what, _language, change in _by_change):
+            _by_change.clear()
+        _by_change[key] = compute(language)
+    return _by_change[key]
 
 
 def _current_synonym_groups(language, changed_at):
-    """The synonym groups, read and prepared once per process and content change."""
-    key = (language, changed_at)
-    if key not in _groups_by_change:
-        if any(change != changed_at for _language, change in _groups_by_change):
-            _groups_by_change.clear()
-        _groups_by_change[key] = list(map(prepare_synonyms, _synonym_groups(language)))
-    return _groups_by_change[key]
+    """The synonym groups, read and prepared."""
+    return _once_per_change("synonyms", language, changed_at, _prepared_synonym_groups)
+
+
+def _current_known_words(language, changed_at) -> list[str]:
+    """Every word of the index in this language, sorted: a word whose stem starts one of
+    them needs no correction, and no query to say so."""
+    return _once_per_change(
+        "words",
+        language,
+        changed_at,
+        lambda language: sorted(
+            SearchWord.objects.filter(language=language).values_list("word", flat=True)
+        ),
+    )
+
+
+def _starts_a_known_word(stem: str, known_words: list[str]) -> bool:
+    at = bisect.bisect_left(known_words, stem)
+    return at < len(known_words) and known_words[at].startswith(stem)
 
 
 def rebuild_index():
@@ -254,11 +282,16 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     return previous[-1]
 
 
-def _corrections(words: list[str], language: str) -> dict[str, str]:
+def _corrections(words: list[str], language: str, known_words=None) -> dict[str, str]:
     """{typed word: correction} for the words the index does not know (neither
     the word nor a word starting with its stem): the known word closest to it,
     one letter off, or two for words of six letters or more that start with
-    the same letter; then the word most pages use."""
+    the same letter; then the word most pages use. With `known_words` (sorted), the words it
+    knows are left out before any query."""
+    if known_words is not None:
+        words = [word for word in words if not _starts_a_known_word(prefix_stem(word), known_words)]
+        if not words:
+            return {}
     candidates = list(
         SearchWord.objects.near(words, language).values_list("word", "spelling", "documents")
     )
@@ -325,10 +358,12 @@ def _synonyms(tokens: list[Token], groups) -> dict[int, list[tuple[str, ...]]]:
     return found
 
 
-def parse_query(raw: str, language: str, correct: bool = True, synonym_groups=None) -> Query:
+def parse_query(
+    raw: str, language: str, correct: bool = True, synonym_groups=None, known_words=None
+) -> Query:
     raw = (raw or "")[:MAX_QUERY_LENGTH]
     if synonym_groups is None:
-        synonym_groups = list(map(prepare_synonyms, _synonym_groups(language)))
+        synonym_groups = _prepared_synonym_groups(language)
     tokens = [Token(match.group(), match.start(), match.end()) for match in TOKEN.finditer(raw)]
     # Only the words searched for (the first MAX_CONCEPTS) are worth correcting.
     searched = list(dict.fromkeys(token.words for token in tokens if token.words))
@@ -337,7 +372,7 @@ def parse_query(raw: str, language: str, correct: bool = True, synonym_groups=No
         for words in searched[:MAX_CONCEPTS]
         if len(words) == 1 and 4 <= len(words[0]) <= LONGEST_WORD and words[0].isalpha()
     }
-    corrections = _corrections(sorted(typos), language) if correct and typos else {}
+    corrections = _corrections(sorted(typos), language, known_words) if correct and typos else {}
     text = raw
     for token in reversed(tokens):
         if len(token.words) == 1 and token.words[0] in corrections:
@@ -385,7 +420,13 @@ def _excerpt_html(excerpt: str) -> str:
 def search(raw_query: str, language: str, correct: bool = True) -> tuple[Query, list[Result]]:
     """The query as understood, and the pages found for it, best first."""
     changed_at = ensure_index()
-    query = parse_query(raw_query, language, correct, _current_synonym_groups(language, changed_at))
+    query = parse_query(
+        raw_query,
+        language,
+        correct,
+        _current_synonym_groups(language, changed_at),
+        _current_known_words(language, changed_at),
+    )
     if not query:
         return query, []
     secondary = Case(
