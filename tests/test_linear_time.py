@@ -124,7 +124,8 @@ def test_the_cpu_limit_stops_a_conversion_in_any_thread(thread, monkeypatch):
 
     seconds = in_a_thread_too(thread)(render)
 
-    assert 0.5 <= seconds < 0.5 + 0.25
+    # The signal counts the process's CPU time (every thread), the watcher the thread's.
+    assert 0.4 <= seconds < 0.5 + 0.25
 
 
 @pytest.mark.parametrize("thread", THREADS)
