@@ -639,7 +639,7 @@ def comparison_lines(results, earlier):
                 " -> ".join(cell.format(value(load)) for load in pair)
                 for cell, value in (
                     ("{:6.0f}", lambda load: load.rps),
-                    ("{:4.0%}", lambda load: load.rps / load.static_rps),
+                    ("{:4.0%}", lambda load: load.rps / load.static_rps if load.static_rps else 0),
                     ("{:5.2f}", lambda load: load.cpu_ms),
                 )
             )
